@@ -1,0 +1,3 @@
+from docent_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Headless core: models, loaders, the local DQL engine. Never imports Textual."""

@@ -1,0 +1,834 @@
+"""The embedded local DQL engine: Docent's tables in DuckDB, queried with server-checked DQL."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+from pydantic_core import to_jsonable_python
+
+from docent_tui.core.dql import (
+    PHYSICAL_SCHEMA,
+    TABLES,
+    DQLError,
+    QueryCancelled,
+    Translation,
+    translate,
+    validate_dql,
+    validate_where_clause,
+)
+from docent_tui.core.schema import (
+    MetadataField,
+    discover_fields,
+    jsonb_text,
+    plain_number,
+    valid_utf8,
+)
+
+__all__ = [
+    "DQLError",
+    "DQLResult",
+    "LocalEngine",
+    "MetadataField",
+    "QueryCancelled",
+]
+
+_BATCH_RUNS = 2_000
+_BATCH_BYTES = 64 * 1024 * 1024
+_CANCEL_WAIT_S = 2.0
+
+_S = PHYSICAL_SCHEMA
+_AR = TABLES["agent_runs"].ordinal
+_TR = TABLES["transcripts"].ordinal
+_TG = TABLES["transcript_groups"].ordinal
+_JR = TABLES["judge_results"].ordinal
+
+_DDL = [
+    f"CREATE SCHEMA IF NOT EXISTS {_S}",
+    f"CREATE TABLE IF NOT EXISTS {_S}.collections (id VARCHAR PRIMARY KEY, name VARCHAR)",
+    f"""CREATE TABLE IF NOT EXISTS {_S}.agent_runs (
+        collection_id VARCHAR NOT NULL, id VARCHAR NOT NULL, name VARCHAR, description VARCHAR,
+        metadata_json JSON NOT NULL, created_at TIMESTAMP, {_AR} BIGINT NOT NULL)""",
+    f"""CREATE TABLE IF NOT EXISTS {_S}.transcripts (
+        collection_id VARCHAR NOT NULL, agent_run_id VARCHAR NOT NULL, dict_key VARCHAR NOT NULL,
+        id VARCHAR NOT NULL, name VARCHAR, description VARCHAR, transcript_group_id VARCHAR,
+        messages BLOB NOT NULL, metadata_json BLOB NOT NULL, created_at TIMESTAMP,
+        {_TR} BIGINT NOT NULL)""",
+    f"""CREATE TABLE IF NOT EXISTS {_S}.transcript_groups (
+        id VARCHAR NOT NULL, collection_id VARCHAR NOT NULL, agent_run_id VARCHAR, name VARCHAR,
+        description VARCHAR, parent_transcript_group_id VARCHAR, metadata_json JSON NOT NULL,
+        created_at TIMESTAMP, {_TG} BIGINT NOT NULL)""",
+    # Judge results are not loaded yet; collection_id is hidden from DQL (not in TABLES).
+    f"""CREATE TABLE IF NOT EXISTS {_S}.judge_results (
+        collection_id VARCHAR NOT NULL, id VARCHAR NOT NULL, agent_run_id VARCHAR NOT NULL,
+        rubric_id VARCHAR, rubric_version INTEGER, output JSON, result_metadata JSON,
+        result_type VARCHAR, value VARCHAR, {_JR} BIGINT NOT NULL)""",
+]
+
+# Helpers the translated SQL calls; DQL itself cannot name them (function whitelist).
+_MACROS = [
+    """CREATE OR REPLACE MACRO __pg_ptr(k) AS
+        '/' || replace(replace(CAST(k AS VARCHAR), '~', '~0'), '/', '~1')""",
+    # jsonb ? : key of an object, string element of an array, or the string itself.
+    """CREATE OR REPLACE MACRO __pg_jsonb_exists(j, k) AS list_transform([CAST(j AS JSON)],
+        lambda x: CASE
+        WHEN x IS NULL OR k IS NULL THEN NULL
+        WHEN json_type(x) = 'OBJECT' THEN json_exists(x, __pg_ptr(k))
+        WHEN json_type(x) = 'ARRAY' THEN coalesce(list_contains(list_transform(
+            json_extract(x, '$[*]'),
+            lambda e: CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') END), k),
+            false)
+        WHEN json_type(x) = 'VARCHAR' THEN json_extract_string(x, '$') = k
+        ELSE false END)[1]""",
+    # jsonb @> : exact for top-level object keys, DuckDB's json_contains below them.
+    # TODO: nested levels use json_contains, which also matches deeper than PostgreSQL does.
+    """CREATE OR REPLACE MACRO __pg_jsonb_contains(a, b) AS list_transform([CAST(a AS JSON)],
+        lambda x: CASE
+        WHEN x IS NULL OR b IS NULL THEN NULL
+        WHEN json_type(b) = 'OBJECT' THEN json_type(x) = 'OBJECT' AND coalesce(list_bool_and(
+            list_transform(json_keys(b), lambda k: json_exists(x, __pg_ptr(k))
+                AND json_contains(json_extract(x, __pg_ptr(k)), json_extract(b, __pg_ptr(k))))),
+            true)
+        ELSE json_contains(x, b) END)[1]""",
+]
+
+# Settings every connection (cursor) inherits, then locked so no query can change them.
+_SETTINGS = [
+    "SET GLOBAL TimeZone = 'UTC'",
+    "SET GLOBAL default_null_order = 'nulls_last_on_asc_first_on_desc'",
+    "SET GLOBAL integer_division = true",
+    "SET GLOBAL autoinstall_known_extensions = false",
+    "SET GLOBAL autoload_known_extensions = false",
+    "SET GLOBAL allow_community_extensions = false",
+    "SET GLOBAL enable_external_access = false",
+    "SET GLOBAL lock_configuration = true",
+]
+
+
+@dataclass(frozen=True)
+class DQLResult:
+    """One executed DQL query, shaped like the server's execute response (§C.1)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+    row_count: int
+    requested_limit: int | None
+    applied_limit: int
+    execution_time_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The execute-response object (without the optional selected_columns/link_hints)."""
+        return {
+            "columns": list(self.columns),
+            "rows": [list(row) for row in self.rows],
+            "truncated": self.truncated,
+            "row_count": self.row_count,
+            "execution_time_ms": self.execution_time_ms,
+            "requested_limit": self.requested_limit,
+            "applied_limit": self.applied_limit,
+        }
+
+
+@dataclass
+class _Ticket:
+    """A query running on a channel, so a newer query can interrupt it."""
+
+    cursor: duckdb.DuckDBPyConnection
+    cancelled: bool = False
+    finished: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class _CollectionState:
+    """Per-collection loading state: next insertion ordinals and the run ids already held."""
+
+    run_ids: set[str]
+    next_run: int = 0
+    next_transcript: int = 0
+    next_group: int = 0
+    skipped: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class _Batch:
+    """Column-wise rows waiting to be inserted."""
+
+    runs: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(6)])
+    transcripts: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(10)])
+    groups: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(8)])
+    size: int = 0
+    count: int = 0
+
+    def add(self, prepared: _PreparedRun, state: _CollectionState) -> None:
+        """Append a run's rows, numbering them in insertion order."""
+        for column, value in zip(self.runs, (*prepared.run, state.next_run), strict=True):
+            column.append(value)
+        state.next_run += 1
+        for row in prepared.transcripts:
+            values = (*row, state.next_transcript)
+            for column, value in zip(self.transcripts, values, strict=True):
+                column.append(value)
+            state.next_transcript += 1
+        for row in prepared.groups:
+            for column, value in zip(self.groups, (*row, state.next_group), strict=True):
+                column.append(value)
+            state.next_group += 1
+        self.size += prepared.size
+        self.count += 1
+
+    def full(self) -> bool:
+        return self.count >= _BATCH_RUNS or self.size >= _BATCH_BYTES
+
+
+@dataclass(frozen=True)
+class _PreparedRun:
+    run: tuple[Any, ...]
+    transcripts: list[tuple[Any, ...]]
+    groups: list[tuple[Any, ...]]
+    size: int
+
+
+def _text(value: Any) -> str | None:
+    return valid_utf8(value) if isinstance(value, str) else None
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """A naive UTC datetime from an ISO string or datetime; anything unreadable is None."""
+    parsed: datetime
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+# The server stores transcripts as json.dumps(...) bytes: ASCII-escaped, ", " separators.
+_BLOB_ENCODER = json.JSONEncoder(default=lambda v: to_jsonable_python(v, fallback=str))
+
+
+def _dumps(value: Any) -> str:
+    return _BLOB_ENCODER.encode(value)
+
+
+def _as_list(value: Any) -> list[tuple[str | None, Any]]:
+    """Items of a list, or of a legacy {key: item} dict, with their dict keys."""
+    if isinstance(value, dict):
+        return [(str(k), v) for k, v in value.items()]
+    if isinstance(value, list):
+        return [(None, v) for v in value]
+    return []
+
+
+def _prepare_run(run: Any, collection_id: str) -> _PreparedRun:
+    """Rows for one RunRecord; raises ValueError when the record has no usable id."""
+    if not isinstance(run, dict) or not isinstance(run.get("id"), str) or not run["id"]:
+        raise ValueError("run has no string id")
+    run_id = valid_utf8(run["id"])
+    metadata = run.get("metadata")
+    metadata_text = jsonb_text(metadata if isinstance(metadata, dict) else {})
+    size = len(metadata_text)
+    transcripts: list[tuple[Any, ...]] = []
+    for index, (key, transcript) in enumerate(_as_list(run.get("transcripts"))):
+        if not isinstance(transcript, dict):
+            continue
+        tid = _text(transcript.get("id"))
+        if not tid:
+            tid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{collection_id}/{run_id}/{index}"))
+        messages = transcript.get("messages")
+        blob = _dumps(messages if isinstance(messages, list) else []).encode("utf-8")
+        tmeta = transcript.get("metadata")
+        meta_blob = _dumps(tmeta if isinstance(tmeta, dict) else {}).encode("utf-8")
+        size += len(blob) + len(meta_blob)
+        transcripts.append(
+            (
+                run_id,
+                valid_utf8(key) if key is not None else tid,
+                tid,
+                _text(transcript.get("name")),
+                _text(transcript.get("description")),
+                _text(transcript.get("transcript_group_id")),
+                blob,
+                meta_blob,
+                _timestamp(transcript.get("created_at")),
+            )
+        )
+    groups: list[tuple[Any, ...]] = []
+    for _key, group in _as_list(run.get("transcript_groups")):
+        if not isinstance(group, dict) or not isinstance(group.get("id"), str):
+            continue
+        gmeta = group.get("metadata")
+        groups.append(
+            (
+                valid_utf8(group["id"]),
+                run_id,  # the server files a group under the run it was uploaded with
+                _text(group.get("name")),
+                _text(group.get("description")),
+                _text(group.get("parent_transcript_group_id")),
+                jsonb_text(gmeta if isinstance(gmeta, dict) else {}),
+                _timestamp(group.get("created_at")),
+            )
+        )
+    row = (
+        run_id,
+        _text(run.get("name")),
+        _text(run.get("description")),
+        metadata_text,
+        _timestamp(run.get("created_at")),
+    )
+    return _PreparedRun(row, transcripts, groups, size)
+
+
+_PG_TYPES = {
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "INT16": "smallint",
+    "INT32": "integer",
+    "INT64": "bigint",
+    "BOOL": "boolean",
+    "DECIMAL": "numeric",
+}
+_CONVERSION = re.compile(r"Could not convert string (['\"])(.*)\1 to ([A-Z0-9]+)", re.DOTALL)
+
+
+def _clean_error(message: str) -> str:
+    """DuckDB's message in PostgreSQL's words where they are common, without internal SQL."""
+    if "Division by zero" in message:
+        return "division by zero"
+    if "Malformed JSON" in message:
+        return "invalid input syntax for type json"
+    conversion = _CONVERSION.search(message)
+    if conversion and conversion.group(3) in _PG_TYPES:
+        kind = _PG_TYPES[conversion.group(3)]
+        return f'invalid input syntax for type {kind}: "{conversion.group(2)}"'
+    message = message.split("\n\nLINE ", 1)[0].split("\nLINE ", 1)[0]
+    lines = [line for line in message.splitlines() if "__docent" not in line]
+    return "\n".join(lines).strip() or "Failed to execute query."
+
+
+class LocalEngine:
+    """Docent's DQL tables held in DuckDB, one connection shared by worker threads."""
+
+    def __init__(self, database: str = ":memory:") -> None:
+        self._con = duckdb.connect(database)
+        self._lock = threading.Lock()
+        self._channels: dict[str, _Ticket] = {}
+        self._channel_generations: dict[str, int] = {}
+        self._tickets: dict[int, _Ticket] = {}
+        self._collections: dict[str, _CollectionState] = {}
+        self._closed = False
+        locked = self._con.execute("SELECT current_setting('lock_configuration')").fetchone()
+        if database == ":memory:":
+            # Nothing spills into a stray .tmp folder in the user's working directory.
+            self._con.execute("SET GLOBAL temp_directory = ''")
+        for statement in [*_DDL, *_MACROS]:
+            self._con.execute(statement)
+        # A second engine on an already open database file finds the settings made and locked.
+        if not (locked and locked[0]):
+            for statement in _SETTINGS:
+                self._con.execute(statement)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._closed:
+                raise DQLError("The local engine is closed.")
+            return self._con.cursor()
+
+    def _state(self, cursor: duckdb.DuckDBPyConnection, collection_id: str) -> _CollectionState:
+        with self._lock:
+            state = self._collections.get(collection_id)
+        if state is not None:
+            return state
+        rows = cursor.execute(
+            f"SELECT id, {_AR} FROM {_S}.agent_runs WHERE collection_id = ?", [collection_id]
+        ).fetchall()
+        fresh = _CollectionState(
+            run_ids={str(r[0]) for r in rows},
+            next_run=max((int(r[1]) for r in rows), default=-1) + 1,
+        )
+        for table, ordinal in (("transcripts", _TR), ("transcript_groups", _TG)):
+            found = cursor.execute(
+                f"SELECT coalesce(max({ordinal}) + 1, 0) FROM {_S}.{table} WHERE collection_id = ?",
+                [collection_id],
+            ).fetchone()
+            start = int(found[0]) if found else 0
+            if table == "transcripts":
+                fresh.next_transcript = start
+            else:
+                fresh.next_group = start
+        with self._lock:
+            return self._collections.setdefault(collection_id, fresh)
+
+    # ------------------------------------------------------------------ loading
+
+    def add_collection(
+        self,
+        collection_id: str,
+        name: str,
+        runs: Iterable[dict[str, Any]],
+        on_progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Append runs to a collection (created if new); returns how many runs were inserted.
+
+        Runs without a string id, and runs whose id the collection already holds, are skipped
+        (see `skipped_runs`). Runs become visible batch by batch.
+        """
+        cursor = self._cursor()
+        try:
+            cursor.execute(
+                f"INSERT INTO {_S}.collections VALUES (?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+                [collection_id, name],
+            )
+            state = self._state(cursor, collection_id)
+            with state.lock:
+                return self._load(cursor, collection_id, state, runs, on_progress)
+        finally:
+            cursor.close()
+
+    def _load(
+        self,
+        cursor: duckdb.DuckDBPyConnection,
+        collection_id: str,
+        state: _CollectionState,
+        runs: Iterable[dict[str, Any]],
+        on_progress: Callable[[int], None] | None,
+    ) -> int:
+        inserted = 0
+        batch = _Batch()
+
+        def flush() -> None:
+            nonlocal batch, inserted
+            if self._closed:
+                raise DQLError("The local engine is closed.")
+            if batch.count:
+                inserted += self._insert(cursor, collection_id, batch, state)
+                batch = _Batch()
+                if on_progress is not None:
+                    on_progress(inserted)
+
+        try:
+            for run in runs:
+                try:
+                    prepared = _prepare_run(run, collection_id)
+                except Exception:  # one malformed run must not stop the load
+                    state.skipped += 1
+                    continue
+                if prepared.run[0] in state.run_ids:
+                    state.skipped += 1
+                    continue
+                state.run_ids.add(prepared.run[0])
+                batch.add(prepared, state)
+                if batch.full():
+                    flush()
+        finally:
+            flush()
+        return inserted
+
+    def _insert(
+        self,
+        cursor: duckdb.DuckDBPyConnection,
+        collection_id: str,
+        batch: _Batch,
+        state: _CollectionState,
+    ) -> int:
+        """Insert one batch in a transaction; on failure retry run by run, dropping bad ones."""
+        try:
+            cursor.begin()
+            self._insert_columns(cursor, collection_id, batch)
+            cursor.commit()
+            return batch.count
+        except (duckdb.Error, UnicodeError, ValueError):
+            with contextlib.suppress(duckdb.Error):
+                cursor.rollback()
+        if batch.count == 1:
+            state.skipped += 1
+            return 0
+        inserted = 0
+        for index in range(batch.count):
+            inserted += self._insert(cursor, collection_id, _single(batch, index), state)
+        return inserted
+
+    @staticmethod
+    def _insert_columns(
+        cursor: duckdb.DuckDBPyConnection, collection_id: str, batch: _Batch
+    ) -> None:
+        cursor.execute(
+            f"""INSERT INTO {_S}.agent_runs SELECT $1, unnest($2), unnest($3), unnest($4),
+                CAST(unnest($5) AS JSON), unnest($6), unnest($7)""",
+            [collection_id, *batch.runs],
+        )
+        if batch.transcripts[0]:
+            cursor.execute(
+                f"""INSERT INTO {_S}.transcripts SELECT $1, unnest($2), unnest($3), unnest($4),
+                    unnest($5), unnest($6), unnest($7), unnest($8), unnest($9), unnest($10),
+                    unnest($11)""",
+                [collection_id, *batch.transcripts],
+            )
+        if batch.groups[0]:
+            cursor.execute(
+                f"""INSERT INTO {_S}.transcript_groups SELECT unnest($2), $1, unnest($3),
+                    unnest($4), unnest($5), unnest($6), CAST(unnest($7) AS JSON), unnest($8),
+                    unnest($9)""",
+                [collection_id, *batch.groups],
+            )
+
+    def skipped_runs(self, collection_id: str) -> int:
+        """Runs `add_collection` dropped for this collection (no id, duplicate id, bad data)."""
+        with self._lock:
+            state = self._collections.get(collection_id)
+        return 0 if state is None else state.skipped
+
+    def run_count(self, collection_id: str) -> int:
+        """How many runs the collection holds."""
+        cursor = self._cursor()
+        try:
+            row = cursor.execute(
+                f"SELECT count(*) FROM {_S}.agent_runs WHERE collection_id = ?", [collection_id]
+            ).fetchone()
+            return int(row[0]) if row else 0
+        finally:
+            cursor.close()
+
+    # ------------------------------------------------------------------ reading runs
+
+    def get_run(self, collection_id: str, run_id: str) -> dict[str, Any] | None:
+        """The run as a RunRecord dict, transcripts and groups in stored order, or None."""
+        cursor = self._cursor()
+        try:
+            run = cursor.execute(
+                f"""SELECT id, name, description, CAST(metadata_json AS VARCHAR), created_at
+                FROM {_S}.agent_runs WHERE collection_id = ? AND id = ? LIMIT 1""",
+                [collection_id, run_id],
+            ).fetchone()
+            if run is None:
+                return None
+            transcripts = cursor.execute(
+                f"""SELECT id, name, description, transcript_group_id, created_at, messages,
+                       metadata_json
+                FROM {_S}.transcripts WHERE collection_id = ? AND agent_run_id = ?
+                ORDER BY {_TR}""",
+                [collection_id, run_id],
+            ).fetchall()
+            groups = cursor.execute(
+                f"""SELECT id, name, description, agent_run_id, parent_transcript_group_id,
+                       created_at, CAST(metadata_json AS VARCHAR)
+                FROM {_S}.transcript_groups WHERE collection_id = ? AND agent_run_id = ?
+                ORDER BY {_TG}""",
+                [collection_id, run_id],
+            ).fetchall()
+        finally:
+            cursor.close()
+        return {
+            "id": run[0],
+            "name": run[1],
+            "description": run[2],
+            "transcripts": [
+                {
+                    "id": t[0],
+                    "name": t[1],
+                    "description": t[2],
+                    "transcript_group_id": t[3],
+                    "created_at": _isoformat(t[4]) if t[4] is not None else None,
+                    "messages": _loads(t[5], []),
+                    "metadata": _loads(t[6], {}),
+                }
+                for t in transcripts
+            ],
+            "transcript_groups": [
+                {
+                    "id": g[0],
+                    "name": g[1],
+                    "description": g[2],
+                    "agent_run_id": g[3],
+                    "parent_transcript_group_id": g[4],
+                    "created_at": _isoformat(g[5]) if g[5] is not None else None,
+                    "metadata": _loads(g[6], {}),
+                }
+                for g in groups
+            ],
+            "metadata": _loads(run[3], {}),
+            "created_at": _isoformat(run[4]) if run[4] is not None else None,
+        }
+
+    def metadata_fields(self, collection_id: str, sample: int = 5000) -> list[MetadataField]:
+        """JSON paths of agent_runs.metadata_json in the first `sample` runs, most common first."""
+        cursor = self._cursor()
+        try:
+            rows = cursor.execute(
+                f"""SELECT CAST(metadata_json AS VARCHAR) FROM {_S}.agent_runs
+                WHERE collection_id = ? ORDER BY {_AR} LIMIT ?""",
+                [collection_id, max(sample, 0)],
+            ).fetchall()
+        finally:
+            cursor.close()
+        return discover_fields(_loads(row[0], None) for row in rows)
+
+    # ------------------------------------------------------------------ DQL
+
+    def validate_where(self, where: str) -> None:
+        """Check the WHERE box text; DQLError positions are relative to `where`."""
+        validate_where_clause(where)
+
+    def execute(
+        self,
+        collection_id: str,
+        dql: str,
+        *,
+        max_rows: int | None = None,
+        channel: str | None = None,
+        generation: int | None = None,
+    ) -> DQLResult:
+        """Validate, scope and run a DQL query.
+
+        Raises DQLError with the server's message, or QueryCancelled when a newer query on the
+        same channel took over. With `generation`, "newer" means a higher generation: a caller
+        still running the later steps of an older generation is refused instead of interrupting
+        the newer one.
+        """
+        if max_rows is not None and max_rows <= 0:
+            raise ValueError("max_rows must be a positive integer when provided")
+        cursor = self._cursor()
+        # The channel is claimed first: any newer call supersedes the older query, valid or not.
+        ticket = self._claim(channel, cursor, generation)
+        try:
+            query, _shift = validate_dql(dql)
+            translation = translate(query, collection_id, max_rows)
+            types, rows, elapsed = self._fetch(ticket, translation)
+        finally:
+            self._release(channel, ticket)
+        plan = translation.limit
+        truncated = len(rows) == plan.fetch
+        if truncated:
+            rows = rows[:-1]
+        return DQLResult(
+            columns=list(translation.columns),
+            rows=_convert_rows(rows, types, translation.text_columns),
+            truncated=truncated,
+            row_count=len(rows),
+            requested_limit=plan.requested,
+            applied_limit=plan.applied,
+            execution_time_ms=round(elapsed, 3),
+        )
+
+    def _claim(
+        self, channel: str | None, cursor: duckdb.DuckDBPyConnection, generation: int | None
+    ) -> _Ticket:
+        ticket = _Ticket(cursor)
+        previous: _Ticket | None = None
+        with self._lock:
+            if channel is not None and generation is not None:
+                if generation < self._channel_generations.get(channel, generation):
+                    cursor.close()
+                    raise QueryCancelled(f"a newer query on {channel!r} took over")
+                self._channel_generations[channel] = generation
+            self._tickets[id(ticket)] = ticket
+            if channel is not None:
+                previous = self._channels.get(channel)
+                self._channels[channel] = ticket
+        if previous is not None:
+            self._cancel(previous)
+        return ticket
+
+    @staticmethod
+    def _cancel(ticket: _Ticket) -> None:
+        """Interrupt a query until it notices; an interrupt sent before it starts is lost."""
+        ticket.cancelled = True
+        deadline = time.monotonic() + _CANCEL_WAIT_S
+        while not ticket.finished.is_set() and time.monotonic() < deadline:
+            with ticket.lock:
+                if ticket.finished.is_set():
+                    break
+                try:
+                    ticket.cursor.interrupt()
+                except duckdb.Error:
+                    break
+            ticket.finished.wait(0.002)
+
+    def _release(self, channel: str | None, ticket: _Ticket) -> None:
+        with self._lock:
+            self._tickets.pop(id(ticket), None)
+            if channel is not None and self._channels.get(channel) is ticket:
+                del self._channels[channel]
+        with ticket.lock:
+            ticket.finished.set()
+            with contextlib.suppress(duckdb.Error):
+                ticket.cursor.close()
+
+    @staticmethod
+    def _fetch(
+        ticket: _Ticket, translation: Translation
+    ) -> tuple[list[str], list[tuple[Any, ...]], float]:
+        """Run the translated SQL: (DuckDB column types, rows, milliseconds)."""
+        if ticket.cancelled:
+            raise QueryCancelled()
+        cursor = ticket.cursor
+        started = time.perf_counter()
+        try:
+            types = [str(t) for t in cursor.sql(translation.sql).types]
+            rows = cursor.execute(_output_sql(translation.sql, types)).fetchall()
+        except duckdb.InterruptException:
+            raise QueryCancelled() from None
+        except duckdb.Error as exc:
+            if ticket.cancelled:
+                raise QueryCancelled() from None
+            raise DQLError(_clean_error(str(exc))) from None
+        except (ValueError, OverflowError, UnicodeError) as exc:  # Python could not hold a value
+            raise DQLError(f"Failed to execute query: {exc}") from None
+        elapsed = (time.perf_counter() - started) * 1000.0
+        if ticket.cancelled:
+            raise QueryCancelled()
+        return types, rows, elapsed
+
+    def close(self) -> None:
+        """Interrupt running queries and close the database."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            running = list(self._tickets.values())
+        for ticket in running:
+            ticket.cancelled = True
+            with ticket.lock:
+                if not ticket.finished.is_set():
+                    with contextlib.suppress(duckdb.Error):
+                        ticket.cursor.interrupt()
+        self._con.close()
+
+
+def _single(batch: _Batch, index: int) -> _Batch:
+    """The index-th run of a batch as its own batch (for isolating a bad row)."""
+    one = _Batch()
+    run_id = batch.runs[0][index]
+    for source, target in zip(batch.runs, one.runs, strict=True):
+        target.append(source[index])
+    for position, owner in enumerate(batch.transcripts[0]):
+        if owner == run_id:
+            for source, target in zip(batch.transcripts, one.transcripts, strict=True):
+                target.append(source[position])
+    for position, owner in enumerate(batch.groups[1]):
+        if owner == run_id:
+            for source, target in zip(batch.groups, one.groups, strict=True):
+                target.append(source[position])
+    one.count = 1
+    return one
+
+
+def _isoformat(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _loads(value: Any, default: Any) -> Any:
+    if value is None:
+        return default
+    try:
+        return json.loads(value)
+    except (ValueError, TypeError):
+        return default
+
+
+_TZ_SCALARS = ("TIMESTAMP WITH TIME ZONE", "TIME WITH TIME ZONE")
+_UTC_TEXT = (
+    "CASE WHEN microsecond({c}) = 0 "
+    "THEN strftime({c} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') "
+    "ELSE strftime({c} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') END"
+)
+
+
+def _output_sql(sql: str, types: list[str]) -> str:
+    """Wrap the query so time-zone-aware values arrive as text (no pytz in Python)."""
+    if not any("WITH TIME ZONE" in t for t in types):
+        return sql
+    projections = []
+    for index, kind in enumerate(types):
+        ref = f"#{index + 1}"
+        if kind == "TIMESTAMP WITH TIME ZONE":
+            projections.append(_UTC_TEXT.format(c=ref))
+        elif kind == "TIME WITH TIME ZONE":
+            projections.append(f"CAST({ref} AS VARCHAR)")
+        elif "WITH TIME ZONE" in kind:
+            projections.append(f"CAST(to_json({ref}) AS VARCHAR)")
+        else:
+            projections.append(ref)
+    return f"SELECT {', '.join(projections)} FROM ({sql}) AS __docent_result"
+
+
+def _jsonb_value_text(raw: str) -> str | None:
+    """What PostgreSQL's `->>` prints for a JSON value given as JSON text."""
+    first = raw[:1]
+    if raw == "null":
+        return None
+    if first == '"':
+        text = json.loads(raw)
+        return text if isinstance(text, str) else raw
+    if first in "{[":
+        return jsonb_text(json.loads(raw))
+    if first in "tf" or ("e" not in raw and "E" not in raw):
+        return raw
+    return plain_number(raw)
+
+
+def _convert_rows(
+    rows: list[tuple[Any, ...]], types: list[str], text_columns: frozenset[int]
+) -> list[list[Any]]:
+    """Values as the server's JSON has them: JSON parsed, BLOB as text, Decimal as string."""
+    json_columns = {
+        i
+        for i, t in enumerate(types)
+        if i not in text_columns
+        and (t == "JSON" or ("WITH TIME ZONE" in t and t not in _TZ_SCALARS))
+    }
+    blob = {i for i, t in enumerate(types) if t == "BLOB"}
+    json_lists = {i for i, t in enumerate(types) if t == "JSON[]"}
+    loose_decimal = {i for i, t in enumerate(types) if t == "DECIMAL(38,10)"}
+    special = json_columns | blob | json_lists | loose_decimal | text_columns
+    converted: list[list[Any]] = []
+    for row in rows:
+        values = list(row)
+        if special:
+            for index in special:
+                value = values[index]
+                if value is None:
+                    continue
+                if index in text_columns:
+                    values[index] = _jsonb_value_text(str(value))
+                elif index in json_columns:
+                    values[index] = _loads(value, value)
+                elif index in blob:
+                    values[index] = bytes(value).decode("utf-8", errors="replace")
+                elif index in json_lists:
+                    values[index] = [_loads(v, v) if isinstance(v, str) else v for v in value]
+                elif isinstance(value, Decimal):
+                    values[index] = _trim_decimal(value)
+        converted.append(values)
+    result: list[list[Any]] = to_jsonable_python(converted, fallback=str)
+    return result
+
+
+def _trim_decimal(value: Decimal) -> str:
+    """An unconstrained numeric without the padding zeros of DuckDB's fixed scale."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

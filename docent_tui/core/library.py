@@ -1,0 +1,160 @@
+"""The set of open collections and how each one is loaded into the local engine."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from docent_tui.core.engine import LocalEngine
+from docent_tui.core.loaders import (
+    LoadProblem,
+    collection_id_for,
+    collection_name_for,
+    iter_source_runs,
+    scan_source,
+)
+
+ProgressCallback = Callable[[int], None]
+
+
+class CollectionState(Enum):
+    PENDING = "pending"
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+@dataclass
+class Collection:
+    """One collection as the app lists it: identity, load state and what went wrong."""
+
+    id: str
+    name: str
+    source: str
+    state: CollectionState = CollectionState.PENDING
+    run_count: int = 0
+    problems: list[LoadProblem] = field(default_factory=list)
+    ignored_files: int = 0
+    error: str | None = None
+    # Where the runs of a generated collection (the demo) come from; None for local sources.
+    generate: Callable[[], Iterable[dict[str, Any]]] | None = field(default=None, repr=False)
+
+    @property
+    def summary(self) -> str:
+        """A short status line: run count, or what is happening or wrong."""
+        if self.state is CollectionState.FAILED:
+            return f"failed: {self.error}"
+        label = f"{self.run_count:,} run{'s' if self.run_count != 1 else ''}"
+        if self.state is CollectionState.LOADING:
+            return f"loading… {label}"
+        if self.state is CollectionState.PENDING:
+            return "waiting to load"
+        if self.problems:
+            label += f" · {len(self.problems)} skipped"
+        return label
+
+
+class Library:
+    """Owns the local engine and every collection loaded into it; safe to use from workers."""
+
+    def __init__(self, engine: LocalEngine | None = None) -> None:
+        self.engine = engine or LocalEngine()
+        self._collections: dict[str, Collection] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def collections(self) -> list[Collection]:
+        with self._lock:
+            return list(self._collections.values())
+
+    def get(self, collection_id: str) -> Collection | None:
+        with self._lock:
+            return self._collections.get(collection_id)
+
+    def add_local(self, path: Path) -> Collection:
+        """Register a file or directory as a collection; loading happens in `load_local`."""
+        collection = Collection(
+            id=collection_id_for(path), name=collection_name_for(path), source=str(path)
+        )
+        return self._register(collection)
+
+    def add_generated(
+        self,
+        collection_id: str,
+        name: str,
+        source: str,
+        generate: Callable[[], Iterable[dict[str, Any]]],
+    ) -> Collection:
+        """Register a collection whose runs come from a generator (the demo)."""
+        collection = Collection(id=collection_id, name=name, source=source, generate=generate)
+        return self._register(collection)
+
+    def load(self, collection: Collection, on_progress: ProgressCallback | None = None) -> None:
+        """Load a registered collection from wherever its runs come from."""
+        if collection.generate is not None:
+            self.load_runs(collection, collection.generate(), on_progress)
+        else:
+            self.load_local(collection, on_progress)
+
+    def _register(self, collection: Collection) -> Collection:
+        with self._lock:
+            existing = self._collections.get(collection.id)
+            if existing is not None:
+                return existing
+            self._collections[collection.id] = collection
+            return collection
+
+    def load_local(
+        self, collection: Collection, on_progress: ProgressCallback | None = None
+    ) -> None:
+        """Load a local source; broken files and samples are recorded, never raised."""
+        path = Path(collection.source)
+        if not path.exists():
+            collection.state = CollectionState.FAILED
+            collection.error = f"{path}: no such file or directory"
+            return
+        try:
+            collection.ignored_files = len(scan_source(path).ignored)
+        except OSError as error:
+            collection.state = CollectionState.FAILED
+            collection.error = f"{path}: {error.strerror or error}"
+            return
+        self.load_runs(collection, iter_source_runs(path), on_progress)
+        if collection.run_count == 0 and collection.problems and path.is_file():
+            collection.state = CollectionState.FAILED
+            collection.error = str(collection.problems[0])
+
+    def load_runs(
+        self,
+        collection: Collection,
+        items: Iterable[dict[str, Any] | LoadProblem],
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        """Insert runs into the engine, keeping problems aside as they stream past."""
+        collection.state = CollectionState.LOADING
+
+        def runs_only() -> Iterator[dict[str, Any]]:
+            for item in items:
+                if isinstance(item, LoadProblem):
+                    collection.problems.append(item)
+                else:
+                    yield item
+
+        def progress(count: int) -> None:
+            collection.run_count = count
+            if on_progress is not None:
+                on_progress(count)
+
+        try:
+            collection.run_count = self.engine.add_collection(
+                collection.id, collection.name, runs_only(), on_progress=progress
+            )
+        except Exception as error:  # one collection's failure must not take down the app
+            collection.state = CollectionState.FAILED
+            collection.error = f"could not load: {error}"
+            return
+        collection.state = CollectionState.READY

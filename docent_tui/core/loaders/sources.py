@@ -1,0 +1,82 @@
+"""Local sources: a file or a directory of log files, and the runs read from them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docent_tui.core.loaders.eval_archive import ZIP_MAGIC, iter_eval_runs
+from docent_tui.core.loaders.json_files import iter_json_runs
+from docent_tui.core.loaders.problems import LoadProblem
+
+SUPPORTED_SUFFIXES = (".eval", ".json", ".jsonl")
+
+
+@dataclass
+class SourceScan:
+    """The files of a local source: supported ones in load order, and the ones left out.
+
+    `problems` holds directories that could not be listed (they are skipped, not fatal).
+    """
+
+    root: Path
+    files: list[Path]
+    ignored: list[Path]
+    problems: list[LoadProblem] = field(default_factory=list)
+
+
+def scan_source(path: Path) -> SourceScan:
+    """A file gives itself (whatever its extension); a directory gives its .eval/.json/.jsonl
+    files recursively, sorted by relative path, with every other file listed as ignored."""
+    if not path.is_dir():
+        return SourceScan(root=path, files=[path], ignored=[])
+    files: list[Path] = []
+    ignored: list[Path] = []
+    problems: list[LoadProblem] = []
+
+    def unlistable(error: OSError) -> None:
+        where = error.filename if isinstance(error.filename, str) else str(path)
+        problems.append(LoadProblem(where, f"cannot list directory: {error.strerror or error}"))
+
+    for folder, subfolders, names in os.walk(path, onerror=unlistable):
+        subfolders.sort()
+        for name in names:
+            candidate = Path(folder) / name
+            if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(candidate)
+            else:
+                ignored.append(candidate)
+    files.sort(key=lambda file: file.relative_to(path).parts)
+    ignored.sort(key=lambda file: file.relative_to(path).parts)
+    return SourceScan(root=path, files=files, ignored=ignored, problems=problems)
+
+
+def iter_file_runs(path: Path) -> Iterator[dict[str, Any] | LoadProblem]:
+    """Runs of one file, the format detected from its content (zip magic: Inspect .eval).
+
+    A file that cannot be read at all yields exactly one LoadProblem; nothing is raised for
+    bad data.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(ZIP_MAGIC))
+            is_zip = head == ZIP_MAGIC
+            data = b"" if is_zip else head + handle.read()
+    except OSError as error:
+        yield LoadProblem(str(path), f"cannot read file: {error.strerror or error}")
+        return
+    if is_zip:
+        yield from iter_eval_runs(path)
+    else:
+        yield from iter_json_runs(path, data)
+
+
+def iter_source_runs(path: Path) -> Iterator[dict[str, Any] | LoadProblem]:
+    """Runs of every file of `scan_source(path)` in order, after any directory problems."""
+    scan = scan_source(path)
+    yield from scan.problems
+    for file in scan.files:
+        yield from iter_file_runs(file)

@@ -1,0 +1,124 @@
+"""What the run list shows: its columns, and the DQL that fetches its count and pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docent_tui.core.dql import wrap_where
+from docent_tui.core.engine import MetadataField
+
+PAGE_SIZE = 200
+RUN_ID_ALIAS = "__run_id"
+MAX_METADATA_COLUMNS = 4
+
+# Keys people filter on first; anything under `scores` comes right after these.
+_PREFERRED_KEYS = ("model", "task", "task_id")
+_SCORE_PARENTS = ("scores",)
+# Inspect runs have no name; these keys tell a reader which sample a row is.
+_IDENTITY_KEYS = ("sample_id", "epoch")
+_SCALAR_KINDS = {"str", "number", "bool", "mixed"}
+
+
+@dataclass(frozen=True)
+class RunColumn:
+    """One run-list column: a header and the DQL expression that fills it."""
+
+    key: str
+    title: str
+    expression: str
+    min_width: int = 6
+    max_width: int = 40
+
+    @property
+    def select_item(self) -> str:
+        alias = self.key.replace('"', '""')
+        return f'{self.expression} AS "{alias}"'
+
+
+# A run is shown by its name, or by its id when it has none (Inspect runs have no name).
+RUN_COLUMN = RunColumn(
+    "run", "run", "coalesce(agent_runs.name, agent_runs.id)", min_width=10, max_width=36
+)
+CREATED_COLUMN = RunColumn("created_at", "created", "agent_runs.created_at", 11, 19)
+
+
+def _title(field: MetadataField) -> str:
+    if len(field.path) > 1 and field.path[0] in _SCORE_PARENTS:
+        return ".".join(field.path[1:]) or field.path[0]
+    return ".".join(field.path)
+
+
+def choose_metadata_columns(
+    fields: Sequence[MetadataField], limit: int = MAX_METADATA_COLUMNS
+) -> list[RunColumn]:
+    """Pick the columns a reader wants first: model, task, then scores, then common keys."""
+    scalars = [f for f in fields if f.kind in _SCALAR_KINDS and f.path]
+
+    def rank(field: MetadataField) -> tuple[int, int, int]:
+        head = field.path[0]
+        if len(field.path) == 1 and head in _PREFERRED_KEYS:
+            return (0, _PREFERRED_KEYS.index(head), 0)
+        if head in _SCORE_PARENTS and len(field.path) == 2:
+            return (1, 0, -field.runs)
+        if len(field.path) == 1 and head in _IDENTITY_KEYS:
+            return (2, _IDENTITY_KEYS.index(head), 0)
+        if len(field.path) == 1 and field.kind in {"number", "bool"}:
+            return (3, 0, -field.runs)
+        return (4, len(field.path), -field.runs)
+
+    chosen = sorted(scalars, key=rank)[:limit]
+    columns = []
+    for field in chosen:
+        numeric = field.kind in {"number", "bool"}
+        columns.append(
+            RunColumn(
+                key="m:" + ".".join(field.path),
+                title=_title(field),
+                expression=field.dql(text=True),
+                min_width=6 if numeric else 8,
+                max_width=12 if numeric else 32,
+            )
+        )
+    return columns
+
+
+def default_columns(fields: Sequence[MetadataField]) -> list[RunColumn]:
+    """Name (or id), created time and the chosen metadata columns."""
+    return [RUN_COLUMN, CREATED_COLUMN, *choose_metadata_columns(fields)]
+
+
+def page_select_items(columns: Sequence[RunColumn]) -> list[str]:
+    """The select list of a page query: the run id first (to open runs), then each column."""
+    return [f'agent_runs.id AS "{RUN_ID_ALIAS}"', *(column.select_item for column in columns)]
+
+
+def select_query(
+    where: str,
+    select_items: Sequence[str],
+    order_by: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> str:
+    """The DQL the run list sends: `SELECT <items> FROM agent_runs [WHERE (<box>)] ...`."""
+    parts = [f"SELECT {', '.join(select_items) or 'agent_runs.id'} FROM agent_runs"]
+    if where.strip():
+        parts.append(f"WHERE {wrap_where(where)}")
+    if order_by is not None and order_by.strip():
+        parts.append(f"ORDER BY {order_by.strip()}")
+    if limit is not None:
+        parts.append(f"LIMIT {int(limit)}")
+    if offset is not None:
+        parts.append(f"OFFSET {int(offset)}")
+    return " ".join(parts)
+
+
+def count_query(where: str) -> str:
+    """The exact number of runs matching the WHERE box."""
+    return select_query(where, ["count() AS n"])
+
+
+def page_query(where: str, columns: Sequence[RunColumn], page: int) -> str:
+    """One page of the run list, in the collection's natural order."""
+    items = page_select_items(columns)
+    return select_query(where, items, limit=PAGE_SIZE, offset=page * PAGE_SIZE)

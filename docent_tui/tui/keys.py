@@ -1,0 +1,33 @@
+"""The one table of keys: shown by `?`, and the source of the README's key list."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class KeyHelp(NamedTuple):
+    context: str
+    keys: str
+    action: str
+
+
+KEYS: tuple[KeyHelp, ...] = (
+    KeyHelp("Global", "q", "quit"),
+    KeyHelp("Global", "?", "this help"),
+    KeyHelp("Global", "ctrl+p", "command palette"),
+    KeyHelp("Global", "tab / shift+tab", "next / previous pane"),
+    KeyHelp("Global", "escape", "back (transcript → run list → collections)"),
+    KeyHelp("Collections", "↑ ↓ / j k", "choose a collection"),
+    KeyHelp("Collections", "enter", "go to its run list"),
+    KeyHelp("Run list", "↑ ↓ / j k", "move"),
+    KeyHelp("Run list", "pgup pgdn / g G", "page, first, last"),
+    KeyHelp("Run list", "enter / double-click", "open the run"),
+    KeyHelp("Run list", "/", "edit the DQL WHERE filter"),
+    KeyHelp("Run list", "!", "list files and samples that could not be loaded"),
+    KeyHelp("WHERE box", "enter / ↓", "back to the run list"),
+    KeyHelp("WHERE box", "escape", "restore the last valid filter"),
+    KeyHelp("Transcript", "↑ ↓ / j k", "scroll"),
+    KeyHelp("Transcript", "pgup pgdn / g G", "page, top, bottom"),
+    KeyHelp("Transcript", "[ ]", "previous / next message"),
+    KeyHelp("Transcript", "escape", "back to the run list"),
+)

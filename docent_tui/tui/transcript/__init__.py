@@ -1,0 +1,5 @@
+"""The transcript viewer widget."""
+
+from docent_tui.tui.transcript.view import TranscriptView
+
+__all__ = ["TranscriptView"]

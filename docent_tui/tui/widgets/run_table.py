@@ -1,0 +1,269 @@
+"""A virtual run table: rows arrive in pages and only the visible lines are ever rendered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from docent_tui.core.run_list import PAGE_SIZE, RunColumn
+from docent_tui.core.sanitize import one_line
+
+Row = Sequence[Any]
+_COLUMN_GAP = 2
+
+
+def format_cell(value: Any) -> str:
+    """One line of plain text for a cell: first line of long strings, summaries for JSON."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return f"[{len(value):,} items]"
+    if isinstance(value, dict):
+        return f"{{{len(value):,} keys}}"
+    text = str(value)
+    if len(text) >= 19 and text[4:5] == "-" and text[10:11] == "T":
+        text = text.replace("T", " ", 1)[:19]
+    first, _, rest = text.partition("\n")
+    return one_line(first + (" …" if rest.strip() else ""), limit=400)
+
+
+def fit_cell(text: str, width: int) -> str:
+    """Pad or cut `text` to `width` cells; a path keeps its last part (`…/gpt-4o`)."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    if width <= 1:
+        return set_cell_size("…", width)
+    if _is_timestamp(text) and width >= 11:
+        return set_cell_size(text[5:16], width)
+    head, slash, tail = text.rpartition("/")
+    if head and slash and " " not in text and 3 <= cell_len(tail) < width:
+        return set_cell_size("…" + tail, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def _is_timestamp(text: str) -> bool:
+    return len(text) == 19 and text[4] == "-" and text[10] == " " and text[13] == ":"
+
+
+class RunTable(ScrollView, can_focus=True):
+    """One line per run for any number of runs; the owner supplies pages on request."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "run-table--header",
+        "run-table--cursor",
+        "run-table--stripe",
+        "run-table--pending",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("enter", "open", "Open run"),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+
+    class RunChosen(Message):
+        """The user asked to open the run under the cursor."""
+
+        def __init__(self, run_id: str) -> None:
+            self.run_id = run_id
+            super().__init__()
+
+    class PagesWanted(Message):
+        """Rows are visible whose page has not arrived; the owner should fetch these pages."""
+
+        def __init__(self, generation: int, pages: list[int]) -> None:
+            self.generation = generation
+            self.pages = pages
+            super().__init__()
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.columns: list[RunColumn] = []
+        self.total = 0
+        self.generation = 0
+        self._pages: dict[int, Sequence[Row]] = {}
+        self._requested: set[int] = set()
+        self._natural_widths: list[int] = []
+        self._widths_for: tuple[int, list[int]] = (-1, [])
+
+    # -- data --------------------------------------------------------------------------------
+
+    def reset(
+        self,
+        generation: int,
+        columns: Sequence[RunColumn],
+        total: int,
+        first_page: Sequence[Row],
+        keep_run_id: str | None = None,
+    ) -> None:
+        """Show a new result: its columns, exact row count and first page of rows."""
+        self.generation = generation
+        self.columns = list(columns)
+        self.total = total
+        self._pages = {0: first_page}
+        self._requested = {0}
+        self._natural_widths = self._measure(first_page)
+        self._widths_for = (-1, [])
+        self.virtual_size = Size(self.size.width, total + 1)
+        row = 0
+        if keep_run_id is not None:
+            row = next((i for i, r in enumerate(first_page) if r[0] == keep_run_id), 0)
+        self.cursor_row = min(row, max(total - 1, 0))
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def add_page(self, generation: int, page: int, rows: Sequence[Row]) -> None:
+        """Accept a page fetched on request; pages from an older result are dropped."""
+        if generation != self.generation:
+            return
+        self._pages[page] = rows
+        self.refresh()
+
+    def row(self, index: int) -> Row | None:
+        rows = self._pages.get(index // PAGE_SIZE)
+        if rows is None:
+            return None
+        offset = index % PAGE_SIZE
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def cursor_run_id(self) -> str | None:
+        row = self.row(self.cursor_row) if self.total else None
+        return None if row is None else str(row[0])
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _measure(self, rows: Sequence[Row]) -> list[int]:
+        widths = []
+        for position, column in enumerate(self.columns, start=1):
+            longest = max(
+                [cell_len(column.title), *(cell_len(format_cell(r[position])) for r in rows)]
+            )
+            widths.append(max(column.min_width, min(longest, column.max_width)))
+        return widths
+
+    def _column_widths(self, available: int) -> list[int]:
+        """Fit natural widths to the terminal: shrink the widest first, give slack to the first."""
+        if self._widths_for[0] == available:
+            return self._widths_for[1]
+        widths = list(self._natural_widths)
+        gaps = _COLUMN_GAP * max(len(widths) - 1, 0)
+        overflow = sum(widths) + gaps - available
+        while overflow > 0 and widths:
+            widest = max(range(len(widths)), key=lambda i: widths[i] - self.columns[i].min_width)
+            if widths[widest] <= self.columns[widest].min_width:
+                break
+            widths[widest] -= 1
+            overflow -= 1
+        if overflow < 0 and widths:
+            widths[0] += -overflow
+        self._widths_for = (available, widths)
+        return widths
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self.total + 1)
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def _cells(self, texts: list[str], widths: list[int], style: Style) -> list[Segment]:
+        segments: list[Segment] = []
+        gap = " " * _COLUMN_GAP
+        for index, (text, width) in enumerate(zip(texts, widths, strict=False)):
+            if index:
+                segments.append(Segment(gap, style))
+            segments.append(Segment(fit_cell(text, width), style))
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        widths = self._column_widths(width)
+        base = self.rich_style
+        if y == 0:
+            style = base + self.get_component_rich_style("run-table--header")
+            titles = [one_line(column.title) for column in self.columns]
+            return Strip(self._cells(titles, widths, style)).extend_cell_length(width, style)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= self.total:
+            return Strip.blank(width, base)
+        row = self.row(index)
+        if row is None:
+            self._want(index // PAGE_SIZE)
+            style = base + self.get_component_rich_style("run-table--pending")
+            return Strip([Segment(set_cell_size("  …", width), style)])
+        if index == self.cursor_row:
+            style = base + self.get_component_rich_style("run-table--cursor")
+        elif index % 2:
+            style = base + self.get_component_rich_style("run-table--stripe")
+        else:
+            style = base
+        texts = [format_cell(value) for value in row[1 : len(self.columns) + 1]]
+        return Strip(self._cells(texts, widths, style)).extend_cell_length(width, style)
+
+    def _want(self, page: int) -> None:
+        if page in self._requested:
+            return
+        self._requested.add(page)
+        self.post_message(self.PagesWanted(self.generation, [page]))
+
+    # -- movement ----------------------------------------------------------------------------
+
+    @property
+    def _visible_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        top = int(self.scroll_offset.y)
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + self._visible_rows:
+            self.scroll_to(y=new - self._visible_rows + 1, animate=False)
+        self.refresh()
+
+    def move_cursor(self, row: int) -> None:
+        if self.total:
+            self.cursor_row = max(0, min(row, self.total - 1))
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_cursor(self.cursor_row + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(self.cursor_row + direction * self._visible_rows)
+
+    def action_jump(self, row: int) -> None:
+        self.move_cursor(self.total - 1 if row < 0 else row)
+
+    def action_open(self) -> None:
+        run_id = self.cursor_run_id
+        if run_id is not None:
+            self.post_message(self.RunChosen(run_id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:
+            return
+        index = int(self.scroll_offset.y) + offset.y - 1
+        if index >= self.total:
+            return
+        if index == self.cursor_row and event.chain >= 2:
+            self.action_open()
+        self.move_cursor(index)
