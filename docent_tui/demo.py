@@ -1842,7 +1842,11 @@ def _make_run(seed: int, index: int) -> dict[str, Any]:
     }
     for name, value in sample.extra:
         metadata[name] = value
-    short_id = sample.sample_id if isinstance(sample.sample_id, int) else sample.sample_id[:24]
+    short_id = (
+        sample.sample_id
+        if isinstance(sample.sample_id, int)
+        else sample.sample_id[:24].rstrip("-_")
+    )
     return {
         "id": run_id,
         "name": f"{task.short}/{short_id}/epoch-{epoch}",

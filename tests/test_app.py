@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 
 from docent_tui.cli import add_demo
 from docent_tui.core.library import CollectionState, Library
 from docent_tui.tui.app import DocentApp
+from docent_tui.tui.pilot_support import screen_text as pilot_screen_text
+from docent_tui.tui.pilot_support import settle
 from docent_tui.tui.screens.browser import BrowserScreen
 from docent_tui.tui.screens.help import HelpScreen
 from docent_tui.tui.screens.problems import ProblemsScreen
@@ -30,27 +30,8 @@ def make_app(*sources: Path, where: str = "", debounce: float = 0.0) -> DocentAp
     return DocentApp(library, load=library.collections, where=where, filter_debounce=debounce)
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Let loading, filtering and paging workers finish and their messages be handled.
-
-    Done when no worker has run across three consecutive refreshes: a finished worker's message
-    may start another worker, so a single idle check is not enough.
-    """
-    app = pilot.app
-    idle = 0
-    for _ in range(200):
-        with contextlib.suppress(WorkerCancelled):  # a newer query cancelled an older worker
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        idle = 0 if any(worker.is_running for worker in app.workers) else idle + 1
-        if idle >= 3:
-            return
-    raise AssertionError("the app did not settle")
-
-
 def screen_text(pilot: Pilot[None]) -> str:
-    strips = pilot.app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in strips)
+    return pilot_screen_text(pilot.app)
 
 
 def browser(pilot: Pilot[None]) -> BrowserScreen:

@@ -43,15 +43,15 @@ def format_cell(value: Any) -> str:
 
 
 def fit_cell(text: str, width: int) -> str:
-    """Pad or cut `text` to `width` cells; a path keeps its last part (`…/gpt-4o`)."""
+    """Pad or cut `text` to `width` cells; `namespace/name` keeps its name (`…gpt-4o`)."""
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     if width <= 1:
         return set_cell_size("…", width)
     if _is_timestamp(text) and width >= 11:
         return set_cell_size(text[5:16], width)
-    head, slash, tail = text.rpartition("/")
-    if head and slash and " " not in text and 3 <= cell_len(tail) < width:
+    head, slash, tail = text.partition("/")
+    if head and slash and "/" not in tail and " " not in text and 3 <= cell_len(tail) < width:
         return set_cell_size("…" + tail, width)
     return set_cell_size(text, width - 1) + "…"
 
