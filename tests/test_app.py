@@ -258,3 +258,14 @@ async def test_switching_collections_and_back_navigation() -> None:
         assert screen.query_one(RunTable).total == 16
         await pilot.press("enter")
         assert isinstance(app.focused, RunTable)
+
+
+async def test_slash_inside_the_box_is_text() -> None:
+    app = make_app(shared_file("inspect/agentic_sample.eval"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"CAST(metadata_json->>'epoch' AS INT) / 1 = 1")
+        await settle(pilot)
+        box = browser(pilot).query_one(WhereBox)
+        assert box.value == "CAST(metadata_json->>'epoch' AS INT) / 1 = 1"
+        assert browser(pilot).query_one(RunTable).total == 15

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 
 from docent_tui.core.engine import DQLError, QueryCancelled
 from docent_tui.core.library import CollectionState
@@ -39,7 +39,8 @@ class BrowserScreen(Screen[None]):
     """Pick a collection, filter its runs with DQL, open one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_where", "Filter"),
+        # Priority, so the keys typed right after `/` (one packet over SSH) reach the box.
+        Binding("slash", "focus_where", "Filter", priority=True),
         Binding("escape", "back", "Back", show=False),
         Binding("exclamation_mark", "problems", "Load problems", show=False),
     ]
@@ -75,7 +76,7 @@ class BrowserScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(FilterError).clear()
         self.refresh_collections()
-        self.query_one(RunTable).focus()
+        self.set_focus(self.query_one(RunTable))
 
     # -- collections -------------------------------------------------------------------------
 
@@ -103,7 +104,7 @@ class BrowserScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#collections")
     def _collection_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one(RunTable).focus()
+        self.set_focus(self.query_one(RunTable))
 
     def select_collection(self, collection_id: str) -> None:
         self.collection_id = collection_id
@@ -155,11 +156,11 @@ class BrowserScreen(Screen[None]):
     def _where_submitted(self) -> None:
         if self.query_one(WhereBox).value != self.where_applied:
             self.run_filter()
-        self.query_one(RunTable).focus()
+        self.set_focus(self.query_one(RunTable))
 
     @on(WhereBox.Leave)
     def _where_leave(self) -> None:
-        self.query_one(RunTable).focus()
+        self.set_focus(self.query_one(RunTable))
 
     def run_filter(self) -> None:
         """Query the selected collection with the current WHERE box; a newer call wins."""
@@ -297,12 +298,16 @@ class BrowserScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A `/` typed into the box is text, not the filter key.
+        return not (action == "focus_where" and isinstance(self.focused, Input))
+
     def action_focus_where(self) -> None:
-        self.query_one(WhereBox).focus()
+        self.set_focus(self.query_one(WhereBox))
 
     def action_back(self) -> None:
         if self.query_one(RunTable).has_focus:
-            self.query_one(CollectionList).focus()
+            self.set_focus(self.query_one(CollectionList))
 
     def action_problems(self) -> None:
         collection = self.docent_app.library.get(self.collection_id or "")
