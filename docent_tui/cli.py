@@ -58,6 +58,12 @@ def add_demo(library: Library) -> None:
 
 def run_app(argv: Sequence[str]) -> int:
     args = _app_parser().parse_args(argv)
+    missing = [source for source in args.sources if not Path(source).exists()]
+    if missing:
+        # TODO: a SOURCE that is not on disk names a remote Docent collection (URL or id).
+        for source in missing:
+            print(f"docent-tui: {one_line(source)}: no such file or directory", file=sys.stderr)
+        return EXIT_SOURCE
     library = Library()
     if args.demo or not args.sources:
         add_demo(library)
@@ -99,7 +105,8 @@ def run_query(argv: Sequence[str]) -> int:
     collection = library.add_local(Path(args.source))
     library.load(collection)
     if collection.state is CollectionState.FAILED:
-        print(f"docent-tui: {one_line(collection.error or 'could not load')}", file=sys.stderr)
+        reason = f"{collection.source}: {collection.error or 'could not load'}"
+        print(f"docent-tui: {one_line(reason)}", file=sys.stderr)
         return EXIT_SOURCE
     for problem in collection.problems:
         print(f"docent-tui: skipped {one_line(str(problem))}", file=sys.stderr)

@@ -189,11 +189,12 @@ async def test_a_directory_with_a_broken_file_loads_the_rest(tmp_path: Path) -> 
         collection = app.library.collections[0]
         assert collection.run_count == 1
         assert len(collection.problems) == 1
-        assert collection.ignored_files == 1
+        assert collection.ignored_files == [str(tmp_path / "notes.txt")]
         assert "skipped" in screen_text(pilot)
         await pilot.press("exclamation_mark")
         assert isinstance(app.screen, ProblemsScreen)
         assert "bad.eval" in screen_text(pilot)
+        assert "notes.txt" in screen_text(pilot)
 
 
 async def test_markup_in_data_is_shown_verbatim() -> None:
@@ -253,7 +254,7 @@ async def test_switching_collections_and_back_navigation() -> None:
         assert screen.query_one(RunTable).total == 10
         await pilot.press("escape")
         assert isinstance(app.focused, CollectionList)
-        await pilot.press("down")
+        await pilot.press("j")
         await settle(pilot)
         assert screen.query_one(RunTable).total == 16
         await pilot.press("enter")
@@ -269,3 +270,37 @@ async def test_slash_inside_the_box_is_text() -> None:
         box = browser(pilot).query_one(WhereBox)
         assert box.value == "CAST(metadata_json->>'epoch' AS INT) / 1 = 1"
         assert browser(pilot).query_one(RunTable).total == 15
+
+
+async def test_an_invalid_startup_filter_still_lists_every_run() -> None:
+    app = make_app(shared_file("inspect/agentic_sample.eval"), where="bogus ==")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = browser(pilot)
+        assert screen.query_one(RunTable).total == 15
+        assert screen.query_one(FilterError).display
+        assert "filter not applied" in screen_text(pilot)
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert screen.query_one(WhereBox).value == ""
+        assert not screen.query_one(FilterError).display
+        assert screen.query_one(RunTable).total == 15
+
+
+async def test_switching_collection_with_an_invalid_filter_shows_the_new_runs() -> None:
+    app = make_app(
+        shared_file("inspect/popularity.eval"), shared_file("inspect/security-guide.eval")
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = browser(pilot)
+        await pilot.press("slash", *"metadata_json->>'model' = 'x' AND", "enter")
+        await settle(pilot)
+        assert screen.query_one(FilterError).display
+        await pilot.press("escape", "escape", "down")
+        await settle(pilot)
+        table = screen.query_one(RunTable)
+        assert table.total == 16
+        run_id = table.cursor_run_id
+        assert run_id is not None
+        assert app.library.engine.get_run(screen.collection_id or "", run_id) is not None

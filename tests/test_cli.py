@@ -73,3 +73,8 @@ def test_python_dash_m_entry_point() -> None:
     )
     assert result.returncode == 0
     assert "SOURCE" in result.stdout
+
+
+def test_a_missing_source_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["/nonexistent/runs.eval"]) == 3
+    assert "no such file or directory" in capsys.readouterr().err

@@ -330,8 +330,8 @@ def test_json_text_is_printed_like_postgresql(engine: LocalEngine) -> None:
     rows = engine.execute(
         EDGE,
         "SELECT metadata_json->>'num' AS num, metadata_json->>'nested', "
-        "metadata_json->>'it''s', metadata_json->>'a.b', metadata_json->'a'->>'b', "
-        "metadata_json->>'', metadata_json->>'sp ace', metadata_json->>'unicode_键', "
+        "metadata_json->>'a.b', metadata_json->'a'->>'b', "
+        "metadata_json->>'sp ace', metadata_json->>'unicode_键', "
         "metadata_json#>>'{nested,deep,deeper,value}', metadata_json->'list'->>1 "
         "FROM agent_runs",
     ).rows
@@ -339,10 +339,19 @@ def test_json_text_is_printed_like_postgresql(engine: LocalEngine) -> None:
         "4", "4.0", None, "true", "[1, 2]", '{"a": 1}', "-1", "0.000000001",
     ]  # fmt: skip
     assert rows[0][1] == '{"deep": {"deeper": {"value": 0}}}'
-    assert rows[0][2:8] == ["apostrophe key", "dotted key", "nested a->b", "empty key",
-                            "space key", "值"]  # fmt: skip
-    assert [row[8] for row in rows] == [str(i) for i in range(8)]
-    assert [row[9] for row in rows] == [str(i) for i in range(8)]
+    assert rows[0][2:6] == ["dotted key", "nested a->b", "space key", "值"]
+    assert [row[6] for row in rows] == [str(i) for i in range(8)]
+    assert [row[7] for row in rows] == [str(i) for i in range(8)]
+
+
+def test_json_text_in_filters_matches_postgresql(engine: LocalEngine) -> None:
+    def ids(where: str) -> list[str]:
+        dql = f"SELECT id FROM agent_runs WHERE {where} ORDER BY id"
+        return [row[0] for row in engine.execute(EDGE, dql).rows]
+
+    assert ids("metadata_json->>'num' = '0.000000001'") == ["case-dql-0007"]
+    assert ids("metadata_json->>'num' = '{\"a\": 1}'") == ["case-dql-0005"]
+    assert ids("length(metadata_json->>'num') = 6") == ["case-dql-0004"]  # "[1, 2]"
 
 
 def test_key_existence_and_containment(engine: LocalEngine) -> None:
@@ -719,44 +728,6 @@ def test_loading_one_collection_while_querying_another(engine: LocalEngine) -> N
     loader.join(30)
     assert loaded == [200]
     assert engine.run_count("late") == 200
-
-
-# ------------------------------------------------------------------ metadata discovery
-
-
-def test_metadata_fields_on_awkward_keys(
-    engine: LocalEngine, edge_runs: list[dict[str, Any]]
-) -> None:
-    fields = {field.path: field for field in engine.metadata_fields(EDGE)}
-    assert fields[("model",)].kind == "str" and fields[("model",)].runs == 8
-    assert fields[("num",)].kind == "mixed"
-    assert fields[("null_val",)].kind == "null"
-    assert fields[("list",)].kind == "list"
-    assert fields[("a",)].kind == "object"
-    assert fields[("a", "b")].kind == "str"
-    assert fields[("nested", "deep", "deeper", "value")].kind == "number"
-    assert fields[("num", "a")].runs == 1
-    for path in [("it's",), ("a.b",), ("",), ("sp ace",), ("unicode_键",)]:
-        assert fields[path].kind == "str"
-    assert fields[("it's",)].dql() == "metadata_json->>'it''s'"
-    assert fields[("a", "b")].dql() == "metadata_json->'a'->>'b'"
-    assert fields[("a", "b")].dql(text=False) == "metadata_json->'a'->'b'"
-    ordered = engine.metadata_fields(EDGE)
-    assert ordered[-1].path == ("num", "a")  # least common last
-    for field in ordered:
-        expected = sum(metadata_path(run, *field.path) is not None for run in edge_runs)
-        found = scalar(
-            engine, EDGE, f"SELECT count() FROM agent_runs WHERE {field.dql()} IS NOT NULL"
-        )
-        assert found == expected, field
-
-
-def test_metadata_fields_sample_and_scores(engine: LocalEngine) -> None:
-    fields = engine.metadata_fields(POPULARITY, sample=10)
-    by_path = {field.path: field for field in fields}
-    assert by_path[("scores", "match")].kind == "number"
-    assert by_path[("model",)].runs == 10
-    assert engine.metadata_fields("nope") == []
 
 
 def test_result_object_is_frozen(engine: LocalEngine) -> None:

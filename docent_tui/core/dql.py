@@ -1,7 +1,7 @@
-"""DQL as the Docent server enforces it, and its translation to the local DuckDB engine.
+"""DQL as the Docent server enforces it: parsing, validation, output names and limits.
 
-Validation follows docent-api.md §C.3/§C.4 (server v3) message for message; translation turns a
-validated PostgreSQL-dialect query into DuckDB SQL that is scoped to one collection.
+Validation follows docent-api.md §C.3/§C.4 (server v3) message for message. The translation of a
+validated query to the local DuckDB engine lives in translate.py.
 """
 
 from __future__ import annotations
@@ -273,7 +273,7 @@ def _shifted(position: int | None, shift: int) -> int | None:
     return None if position is None else position + shift
 
 
-def _child_scopes(scope: Scope) -> Iterator[Scope]:
+def child_scopes(scope: Scope) -> Iterator[Scope]:
     seen: set[int] = set()
     for attribute in ("table_scopes", "subquery_scopes", "cte_scopes", "union_scopes"):
         for child in getattr(scope, attribute, None) or []:
@@ -320,7 +320,7 @@ class _ScopeValidator:
                 raise DQLError(f"Unsupported FROM source type '{type(source).__name__}'.")
         merged = {**{k.lower(): v for k, v in (parent or {}).items()}, **base}
         self.check_columns(scope.columns, merged, derived)
-        for child in _child_scopes(scope):
+        for child in child_scopes(scope):
             if self.validate(child, merged):
                 scoped = True
         if not scoped:
@@ -370,14 +370,14 @@ class _ScopeValidator:
         )
 
 
-def _literal_int(node: exp.Expression | None) -> int | None:
+def literal_int(node: exp.Expression | None) -> int | None:
     if isinstance(node, exp.Literal) and not node.is_string:
         try:
             return int(node.this)
         except (TypeError, ValueError):
             return None
     if isinstance(node, exp.Neg):
-        inner = _literal_int(node.this)
+        inner = literal_int(node.this)
         return None if inner is None else -inner
     return None
 
@@ -385,11 +385,11 @@ def _literal_int(node: exp.Expression | None) -> int | None:
 def _check_limits(expression: exp.Expression) -> None:
     for node in expression.walk():
         if isinstance(node, exp.Limit):
-            value = _literal_int(node.args.get("expression"))
+            value = literal_int(node.args.get("expression"))
             if value is not None and value < 0:
                 raise DQLError("LIMIT must be non-negative.")
         elif isinstance(node, exp.Offset):
-            value = _literal_int(node.args.get("expression"))
+            value = literal_int(node.args.get("expression"))
             if value is not None and value < 0:
                 raise DQLError("OFFSET must be non-negative.")
 
@@ -562,8 +562,6 @@ def _figure_name(node: exp.Expression) -> tuple[str, int]:
             name = _PG_TYPE_NAMES.get(kind) if isinstance(kind, exp.DataType.Type) else None
             return name or to.sql(dialect="postgres").split("(")[0].lower(), 1
         return inner, strength
-    if isinstance(node, exp.Boolean):
-        return "bool", 1
     if isinstance(node, exp.Interval):
         return "interval", 1
     if isinstance(node, exp.Case):
@@ -580,7 +578,7 @@ def _figure_name(node: exp.Expression) -> tuple[str, int]:
     if isinstance(node, (exp.WithinGroup, exp.Window, exp.Filter)):
         return _figure_name(node.this)
     if isinstance(node, exp.CurrentTimestamp):
-        return "now", 2
+        return "current_timestamp", 2
     if isinstance(node, exp.Anonymous):
         return str(node.this).lower(), 2
     if isinstance(node, exp.Func) and not isinstance(node, _OPERATOR_FUNCS):
@@ -625,7 +623,7 @@ def plan_limit(query: exp.Query, max_rows: int | None = None) -> LimitPlan:
     """Compute requested/applied/fetch limits and overwrite the top-level LIMIT with fetch."""
     cap = MAX_RESULT_LIMIT if max_rows is None else min(MAX_RESULT_LIMIT, max_rows)
     limit = query.args.get("limit")
-    requested = _literal_int(limit.args.get("expression")) if isinstance(limit, exp.Limit) else None
+    requested = literal_int(limit.args.get("expression")) if isinstance(limit, exp.Limit) else None
     applied = cap if requested is None else min(requested, cap)
     fetch = cap + 1 if requested is None or requested > cap else requested + 1
     if isinstance(limit, exp.Limit):
@@ -633,317 +631,3 @@ def plan_limit(query: exp.Query, max_rows: int | None = None) -> LimitPlan:
     else:
         query.set("limit", exp.Limit(expression=exp.Literal.number(fetch)))
     return LimitPlan(requested, applied, fetch)
-
-
-# --------------------------------------------------------------------------- translation
-
-
-def _pointer(keys: list[str]) -> str:
-    """A JSON pointer naming exactly these keys (no JSONPath quoting pitfalls)."""
-    return "".join("/" + key.replace("~", "~0").replace("/", "~1") for key in keys)
-
-
-def _json_path_operand(path: exp.Expression) -> exp.Expression:
-    """The DuckDB operand for one PostgreSQL `->`/`->>` step: a JSON pointer where possible."""
-    if isinstance(path, exp.JSONPath):
-        parts = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)]
-        keys: list[str] = []
-        for part in parts:
-            if isinstance(part, exp.JSONPathKey):
-                keys.append(str(part.this))
-            elif isinstance(part, exp.JSONPathSubscript) and int(part.this) >= 0:
-                # TODO: a pointer also matches an object key "0" where PostgreSQL gives NULL.
-                keys.append(str(int(part.this)))
-            else:
-                return path
-        return exp.Literal.string(_pointer(keys))
-    return path
-
-
-def _is_pointer(node: exp.Expression) -> bool:
-    return isinstance(node, exp.Literal) and node.is_string and str(node.this).startswith("/")
-
-
-def _json_step(doc: exp.Expression, operand: exp.Expression, scalar: bool) -> exp.Expression:
-    """`doc -> operand` (`->>` when scalar), folding pointer chains so the JSON is parsed once."""
-    if _is_pointer(operand) and isinstance(doc, exp.JSONExtract) and _is_pointer(doc.expression):
-        operand = exp.Literal.string(str(doc.expression.this) + str(operand.this))
-        doc = doc.this
-    if scalar:
-        return exp.JSONExtractScalar(this=doc, expression=operand)
-    return exp.JSONExtract(this=doc, expression=operand)
-
-
-def _pg_text_array(text: str) -> list[str]:
-    """Elements of a PostgreSQL text-array literal such as '{a,"b c",d}'."""
-    body = text.strip()
-    if not (body.startswith("{") and body.endswith("}")):
-        return [body]
-    body = body[1:-1]
-    if not body.strip():
-        return []
-    items: list[str] = []
-    current: list[str] = []
-    quoted = escaped = was_quoted = False
-    for char in body:
-        if escaped:
-            current.append(char)
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-            was_quoted = True
-        elif char == "," and not quoted:
-            items.append("".join(current) if was_quoted else "".join(current).strip())
-            current, was_quoted = [], False
-        else:
-            current.append(char)
-    items.append("".join(current) if was_quoted else "".join(current).strip())
-    return items
-
-
-def _call(name: str, *args: exp.Expression) -> exp.Anonymous:
-    return exp.Anonymous(this=name, expressions=list(args))
-
-
-def _translate_node(node: exp.Expression) -> exp.Expression:
-    """Rewrite one node whose DuckDB form differs from PostgreSQL's."""
-    if isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
-        operand = _json_path_operand(node.expression)
-        return _json_step(node.this, operand, isinstance(node, exp.JSONExtractScalar))
-    if isinstance(node, (exp.JSONBExtract, exp.JSONBExtractScalar)):
-        scalar = isinstance(node, exp.JSONBExtractScalar)
-        path = node.expression
-        if isinstance(path, exp.Literal) and path.is_string:
-            keys = _pg_text_array(path.this)
-            if not keys:
-                return (
-                    _call("json_extract_string", node.this, exp.Literal.string("$"))
-                    if scalar
-                    else node.this
-                )
-            return _json_step(node.this, exp.Literal.string(_pointer(keys)), scalar)
-        # TODO: a non-literal #> path (an expression) is passed through as a JSONPath string.
-        return _json_step(node.this, path, scalar)
-    if isinstance(node, exp.JSONBContains):
-        return _call("__pg_jsonb_exists", node.this, node.expression)
-    if isinstance(node, exp.ArrayContainsAll):
-        return _call("__pg_jsonb_contains", node.this, node.expression)
-    if isinstance(node, (exp.Like, exp.ILike)) and not isinstance(node.parent, exp.Escape):
-        # PostgreSQL's LIKE treats backslash as the escape character by default (a user ESCAPE
-        # clause never gets here: validation refuses it).
-        return exp.Escape(this=node, expression=exp.Literal.string("\\"))
-    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.Anonymous):
-        order = node.expression
-        if node.this.name.lower() == "mode" and isinstance(order, exp.Order) and order.expressions:
-            first = order.expressions[0]
-            target = first.this if isinstance(first, exp.Ordered) else first
-            return _call("mode", target)
-    if isinstance(node, exp.Anonymous) and node.name.lower() == "jsonb_build_object":
-        return _call("json_object", *node.expressions)
-    if isinstance(node, exp.JSONArrayAgg):
-        return _call("json_group_array", node.this)
-    if isinstance(node, (exp.JSONObjectAgg, exp.JSONBObjectAgg)):
-        args = list(node.expressions) or [node.this, node.expression]
-        return _call("json_group_object", *[a for a in args if a is not None])
-    is_decimal = isinstance(node, exp.DataType) and node.this == exp.DataType.Type.DECIMAL
-    if is_decimal and not node.expressions:
-        # Unconstrained numeric: DuckDB's default DECIMAL(18,3) would round values away.
-        return exp.DataType.build("DECIMAL(38, 10)")
-    return node
-
-
-def _rewrite_bottom_up(root: exp.Expression) -> exp.Expression:
-    """Apply `_translate_node` to every node, children before parents."""
-    for node in reversed(list(root.walk(bfs=False))):
-        parent, arg_key, index = node.parent, node.arg_key, node.index
-        replacement = _translate_node(node)
-        if replacement is node:
-            continue
-        if node is root:
-            root = replacement
-        elif parent is not None and arg_key:
-            parent.set(arg_key, replacement, index)
-    return root
-
-
-def _project_json_text(query: exp.Expression) -> frozenset[int]:
-    """Fetch top-level `->>` output columns as JSON, to be printed the PostgreSQL way.
-
-    DuckDB prints numbers and objects in its own style; the engine re-prints these columns
-    from the JSON value. ORDER BY references to them (alias or position) keep the text form.
-    Grouped and DISTINCT queries are left alone so their expressions still match.
-    """
-    if not isinstance(query, exp.Select) or _is_aggregate_select(query):
-        return frozenset()
-    plain: dict[str, exp.Expression] = {}
-    by_position: dict[int, exp.Expression] = {}
-    marked: set[int] = set()
-    for index, projection in enumerate(query.expressions):
-        node = projection.this if isinstance(projection, exp.Alias) else projection
-        if not isinstance(node, exp.JSONExtractScalar):
-            continue
-        text_form = node.copy()
-        node.replace(exp.JSONExtract(this=node.this, expression=node.expression))
-        marked.add(index)
-        by_position[index + 1] = text_form
-        if isinstance(projection, exp.Alias):
-            plain[projection.alias.lower()] = text_form
-    order = query.args.get("order")
-    if marked and isinstance(order, exp.Order):
-        for ordered in order.expressions:
-            key = ordered.this if isinstance(ordered, exp.Ordered) else ordered
-            if isinstance(key, exp.Column) and not key.table and key.name.lower() in plain:
-                key.replace(plain[key.name.lower()].copy())
-            elif isinstance(key, exp.Literal) and not key.is_string:
-                position = _literal_int(key)
-                if position is not None and position in by_position:
-                    key.replace(by_position[position].copy())
-    return frozenset(marked)
-
-
-@dataclass(frozen=True)
-class Translation:
-    """Executable DuckDB SQL for a validated query, plus what the response needs."""
-
-    sql: str
-    columns: list[str]
-    limit: LimitPlan
-    text_columns: frozenset[int] = frozenset()
-    """Output columns fetched as JSON that the engine turns into jsonb `->>` text."""
-
-
-def _scopes(root: Scope) -> Iterator[Scope]:
-    stack = [root]
-    seen: set[int] = set()
-    while stack:
-        scope = stack.pop()
-        if id(scope) in seen:
-            continue
-        seen.add(id(scope))
-        yield scope
-        stack.extend(_child_scopes(scope))
-        stack.extend(getattr(scope, "udtf_scopes", None) or [])
-
-
-def _scoped_source(spec: TableSpec, collection_id: str, alias: exp.Expression) -> exp.Subquery:
-    projections: list[exp.Expression] = [exp.column(c) for c in spec.columns]
-    projections += [
-        exp.alias_(exp.column(target), name) for name, target in spec.column_aliases.items()
-    ]
-    projections.append(exp.column(spec.ordinal))
-    inner = (
-        exp.select(*projections)
-        .from_(exp.table_(spec.name, db=PHYSICAL_SCHEMA))
-        .where(
-            exp.EQ(
-                this=exp.column("collection_id"),
-                expression=exp.Literal.string(collection_id),
-            )
-        )
-    )
-    return exp.Subquery(this=inner, alias=alias)
-
-
-def _resolve_column(scope: Scope, column: exp.Column) -> tuple[str, str] | None:
-    """(registered table, column) a column refers to, when the scope makes it unambiguous."""
-    tables: dict[str, str] = {}
-    for alias, source in scope.sources.items():
-        if isinstance(source, exp.Table) and source.name.lower() in TABLES:
-            tables[alias.lower()] = source.name.lower()
-    if column.table:
-        table = tables.get(column.table.lower())
-    else:
-        table = next(iter(set(tables.values()))) if len(set(tables.values())) == 1 else None
-    return None if table is None else (table, column.name.lower())
-
-
-_AGGREGATES: tuple[type[exp.Expression], ...] = (
-    exp.AggFunc, exp.WithinGroup, exp.Filter, exp.GroupConcat, exp.JSONArrayAgg,
-    exp.JSONObjectAgg, exp.JSONBObjectAgg,
-)  # fmt: skip
-_AGGREGATE_NAMES = frozenset({"mode", "string_agg"})
-
-
-def _is_aggregate(node: exp.Expression) -> bool:
-    if isinstance(node, exp.Anonymous):
-        return node.name.lower() in _AGGREGATE_NAMES
-    return isinstance(node, _AGGREGATES)
-
-
-def _is_aggregate_select(select: exp.Select) -> bool:
-    """Whether the select groups rows (GROUP BY, HAVING, DISTINCT or an aggregate call)."""
-    if select.args.get("group") or select.args.get("having") or select.args.get("distinct"):
-        return True
-    for projection in select.expressions:
-        for node in projection.walk():
-            if (
-                _is_aggregate(node)
-                and node.find_ancestor(exp.Select) is select
-                and node.find_ancestor(exp.Window) is None
-            ):
-                return True
-    return False
-
-
-def _add_default_order(query: exp.Query, ordinals: dict[int, str]) -> None:
-    """Order single-table queries by insertion order (as the tiebreaker after any ORDER BY)."""
-    if not isinstance(query, exp.Select) or query.args.get("joins"):
-        return
-    from_ = query.args.get("from")
-    source = from_.this if isinstance(from_, exp.From) else None
-    if not isinstance(source, exp.Subquery) or _is_aggregate_select(query):
-        return
-    ordinal = ordinals.get(id(source))
-    if ordinal is None:
-        return
-    tiebreak = exp.Ordered(this=exp.column(ordinal, table=source.alias), nulls_first=False)
-    order = query.args.get("order")
-    if isinstance(order, exp.Order):
-        order.append("expressions", tiebreak)
-    else:
-        query.set("order", exp.Order(expressions=[tiebreak]))
-
-
-def translate(query: exp.Query, collection_id: str, max_rows: int | None = None) -> Translation:
-    """DuckDB SQL for a validated query: every table read is limited to one collection."""
-    columns = output_names(query)
-    work = query.copy()
-    limit = plan_limit(work, max_rows)
-    root = build_scope(work)
-    replacements: dict[int, tuple[exp.Table, TableSpec]] = {}
-    bytea_columns: list[exp.Column] = []
-    if root is not None:
-        for scope in _scopes(root):
-            for source in scope.sources.values():
-                if isinstance(source, exp.Table):
-                    spec = TABLES.get(source.name.lower())
-                    if spec is not None:
-                        replacements[id(source)] = (source, spec)
-            for column in scope.columns:
-                if _resolve_column(scope, column) in _BYTEA_COLUMNS:
-                    bytea_columns.append(column)
-    for column in bytea_columns:
-        if isinstance(column.parent, exp.Like) and column.arg_key == "this":
-            column.replace(_call("decode", column.copy()))
-    ordinals: dict[int, str] = {}
-    for table, spec in replacements.values():
-        alias = table.args.get("alias")
-        if not isinstance(alias, exp.TableAlias):
-            alias = exp.TableAlias(this=exp.to_identifier(table.name))
-        scoped = _scoped_source(spec, collection_id, alias.copy())
-        ordinals[id(scoped)] = spec.ordinal
-        table.replace(scoped)
-    _add_default_order(work, ordinals)
-    translated = _rewrite_bottom_up(work)
-    text_columns = _project_json_text(translated)
-    cte_names = {cte.alias_or_name.lower() for cte in translated.find_all(exp.CTE)}
-    for table in translated.find_all(exp.Table):
-        if table.db != PHYSICAL_SCHEMA and not (not table.db and table.name.lower() in cte_names):
-            raise DQLError(f"Table '{table.name}' is not a valid table for Docent Query Language.")
-    try:
-        sql = translated.sql(dialect="duckdb")
-    except SqlglotError as exc:
-        raise DQLError(str(exc)) from None
-    return Translation(sql, columns, limit, text_columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import threading
@@ -22,24 +23,27 @@ from docent_tui.core.dql import (
     TABLES,
     DQLError,
     QueryCancelled,
-    Translation,
-    translate,
     validate_dql,
     validate_where_clause,
 )
+from docent_tui.core.json_fields import top_level_fields
+from docent_tui.core.pg_macros import FIELD_KEYS, FIELD_OBJECTS, FIELD_TEXTS, MACROS
+from docent_tui.core.pg_numeric import NumericError
 from docent_tui.core.schema import (
-    MetadataField,
-    discover_fields,
+    JSON_SAMPLE_ROWS,
+    DQLSchema,
+    build_schema,
+    json_columns,
     jsonb_text,
     plain_number,
     valid_utf8,
 )
+from docent_tui.core.translate import Translation, translate
 
 __all__ = [
     "DQLError",
     "DQLResult",
     "LocalEngine",
-    "MetadataField",
     "QueryCancelled",
 ]
 
@@ -58,7 +62,9 @@ _DDL = [
     f"CREATE TABLE IF NOT EXISTS {_S}.collections (id VARCHAR PRIMARY KEY, name VARCHAR)",
     f"""CREATE TABLE IF NOT EXISTS {_S}.agent_runs (
         collection_id VARCHAR NOT NULL, id VARCHAR NOT NULL, name VARCHAR, description VARCHAR,
-        metadata_json JSON NOT NULL, created_at TIMESTAMP, {_AR} BIGINT NOT NULL)""",
+        metadata_json JSON NOT NULL, created_at TIMESTAMP, {_AR} BIGINT NOT NULL,
+        {FIELD_KEYS} VARCHAR[], {FIELD_TEXTS} MAP(VARCHAR, VARCHAR),
+        {FIELD_OBJECTS} MAP(VARCHAR, VARCHAR))""",
     f"""CREATE TABLE IF NOT EXISTS {_S}.transcripts (
         collection_id VARCHAR NOT NULL, agent_run_id VARCHAR NOT NULL, dict_key VARCHAR NOT NULL,
         id VARCHAR NOT NULL, name VARCHAR, description VARCHAR, transcript_group_id VARCHAR,
@@ -68,38 +74,11 @@ _DDL = [
         id VARCHAR NOT NULL, collection_id VARCHAR NOT NULL, agent_run_id VARCHAR, name VARCHAR,
         description VARCHAR, parent_transcript_group_id VARCHAR, metadata_json JSON NOT NULL,
         created_at TIMESTAMP, {_TG} BIGINT NOT NULL)""",
-    # Judge results are not loaded yet; collection_id is hidden from DQL (not in TABLES).
+    # Judge results come from add_judge_results; collection_id is hidden from DQL (not in TABLES).
     f"""CREATE TABLE IF NOT EXISTS {_S}.judge_results (
         collection_id VARCHAR NOT NULL, id VARCHAR NOT NULL, agent_run_id VARCHAR NOT NULL,
         rubric_id VARCHAR, rubric_version INTEGER, output JSON, result_metadata JSON,
         result_type VARCHAR, value VARCHAR, {_JR} BIGINT NOT NULL)""",
-]
-
-# Helpers the translated SQL calls; DQL itself cannot name them (function whitelist).
-_MACROS = [
-    """CREATE OR REPLACE MACRO __pg_ptr(k) AS
-        '/' || replace(replace(CAST(k AS VARCHAR), '~', '~0'), '/', '~1')""",
-    # jsonb ? : key of an object, string element of an array, or the string itself.
-    """CREATE OR REPLACE MACRO __pg_jsonb_exists(j, k) AS list_transform([CAST(j AS JSON)],
-        lambda x: CASE
-        WHEN x IS NULL OR k IS NULL THEN NULL
-        WHEN json_type(x) = 'OBJECT' THEN json_exists(x, __pg_ptr(k))
-        WHEN json_type(x) = 'ARRAY' THEN coalesce(list_contains(list_transform(
-            json_extract(x, '$[*]'),
-            lambda e: CASE WHEN json_type(e) = 'VARCHAR' THEN json_extract_string(e, '$') END), k),
-            false)
-        WHEN json_type(x) = 'VARCHAR' THEN json_extract_string(x, '$') = k
-        ELSE false END)[1]""",
-    # jsonb @> : exact for top-level object keys, DuckDB's json_contains below them.
-    # TODO: nested levels use json_contains, which also matches deeper than PostgreSQL does.
-    """CREATE OR REPLACE MACRO __pg_jsonb_contains(a, b) AS list_transform([CAST(a AS JSON)],
-        lambda x: CASE
-        WHEN x IS NULL OR b IS NULL THEN NULL
-        WHEN json_type(b) = 'OBJECT' THEN json_type(x) = 'OBJECT' AND coalesce(list_bool_and(
-            list_transform(json_keys(b), lambda k: json_exists(x, __pg_ptr(k))
-                AND json_contains(json_extract(x, __pg_ptr(k)), json_extract(b, __pg_ptr(k))))),
-            true)
-        ELSE json_contains(x, b) END)[1]""",
 ]
 
 # Settings every connection (cursor) inherits, then locked so no query can change them.
@@ -107,6 +86,8 @@ _SETTINGS = [
     "SET GLOBAL TimeZone = 'UTC'",
     "SET GLOBAL default_null_order = 'nulls_last_on_asc_first_on_desc'",
     "SET GLOBAL integer_division = true",
+    # Docent's database sorts and compares text with en_US collation (ICU's en-US order).
+    "SET GLOBAL default_collation = 'en_us'",
     "SET GLOBAL autoinstall_known_extensions = false",
     "SET GLOBAL autoload_known_extensions = false",
     "SET GLOBAL allow_community_extensions = false",
@@ -140,6 +121,26 @@ class DQLResult:
         }
 
 
+SkipCallback = Callable[[str, str], None]
+
+
+def _ignore_skip(_run: str, _reason: str) -> None:
+    """The default `on_skip`: skipped runs are only counted."""
+
+
+def _run_label(run: Any, position: int) -> str:
+    """The run's id when it has a usable one, else its position in the input."""
+    run_id = run.get("id") if isinstance(run, dict) else None
+    return run_id if isinstance(run_id, str) and run_id else f"run {position}"
+
+
+def _reason(error: BaseException) -> str:
+    """An exception as one short line, without DuckDB's multi-line context."""
+    text = str(error).strip().splitlines()
+    first = text[0] if text else type(error).__name__
+    return first if len(first) <= 200 else first[:199] + "…"
+
+
 @dataclass
 class _Ticket:
     """A query running on a channel, so a newer query can interrupt it."""
@@ -160,13 +161,15 @@ class _CollectionState:
     next_group: int = 0
     skipped: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    spilled: frozenset[str] = frozenset()
+    """Top-level metadata keys some run's hidden value columns lack (replaced, never mutated)."""
 
 
 @dataclass
 class _Batch:
     """Column-wise rows waiting to be inserted."""
 
-    runs: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(6)])
+    runs: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(9)])
     transcripts: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(10)])
     groups: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(8)])
     size: int = 0
@@ -174,7 +177,8 @@ class _Batch:
 
     def add(self, prepared: _PreparedRun, state: _CollectionState) -> None:
         """Append a run's rows, numbering them in insertion order."""
-        for column, value in zip(self.runs, (*prepared.run, state.next_run), strict=True):
+        values = (*prepared.run[:5], state.next_run, *prepared.run[5:])
+        for column, value in zip(self.runs, values, strict=True):
             column.append(value)
         state.next_run += 1
         for row in prepared.transcripts:
@@ -199,6 +203,7 @@ class _PreparedRun:
     transcripts: list[tuple[Any, ...]]
     groups: list[tuple[Any, ...]]
     size: int
+    spilled: set[str] = field(default_factory=set)
 
 
 def _text(value: Any) -> str | None:
@@ -245,7 +250,7 @@ def _prepare_run(run: Any, collection_id: str) -> _PreparedRun:
         raise ValueError("run has no string id")
     run_id = valid_utf8(run["id"])
     metadata = run.get("metadata")
-    metadata_text = jsonb_text(metadata if isinstance(metadata, dict) else {})
+    metadata_text, fields = top_level_fields(metadata if isinstance(metadata, dict) else {})
     size = len(metadata_text)
     transcripts: list[tuple[Any, ...]] = []
     for index, (key, transcript) in enumerate(_as_list(run.get("transcripts"))):
@@ -294,8 +299,9 @@ def _prepare_run(run: Any, collection_id: str) -> _PreparedRun:
         _text(run.get("description")),
         metadata_text,
         _timestamp(run.get("created_at")),
+        *fields.as_json(),
     )
-    return _PreparedRun(row, transcripts, groups, size)
+    return _PreparedRun(row, transcripts, groups, size, fields.spilled())
 
 
 _PG_TYPES = {
@@ -310,8 +316,14 @@ _PG_TYPES = {
 _CONVERSION = re.compile(r"Could not convert string (['\"])(.*)\1 to ([A-Z0-9]+)", re.DOTALL)
 
 
+_PG_MESSAGE = re.compile(r"\[pg\] (.*?) \[/pg\]", re.DOTALL)
+
+
 def _clean_error(message: str) -> str:
     """DuckDB's message in PostgreSQL's words where they are common, without internal SQL."""
+    ours = _PG_MESSAGE.search(message)
+    if ours:
+        return ours.group(1)
     if "Division by zero" in message:
         return "division by zero"
     if "Malformed JSON" in message:
@@ -340,7 +352,7 @@ class LocalEngine:
         if database == ":memory:":
             # Nothing spills into a stray .tmp folder in the user's working directory.
             self._con.execute("SET GLOBAL temp_directory = ''")
-        for statement in [*_DDL, *_MACROS]:
+        for statement in [*_DDL, *MACROS]:
             self._con.execute(statement)
         # A second engine on an already open database file finds the settings made and locked.
         if not (locked and locked[0]):
@@ -367,6 +379,14 @@ class LocalEngine:
             run_ids={str(r[0]) for r in rows},
             next_run=max((int(r[1]) for r in rows), default=-1) + 1,
         )
+        spilled = cursor.execute(
+            f"""SELECT DISTINCT key FROM (
+                SELECT unnest({FIELD_KEYS}) AS key, {FIELD_TEXTS} AS s, {FIELD_OBJECTS} AS o
+                FROM {_S}.agent_runs WHERE collection_id = ?)
+            WHERE NOT map_contains(s, key) AND NOT map_contains(o, key)""",
+            [collection_id],
+        ).fetchall()
+        fresh.spilled = frozenset(str(r[0]) for r in spilled)
         for table, ordinal in (("transcripts", _TR), ("transcript_groups", _TG)):
             found = cursor.execute(
                 f"SELECT coalesce(max({ordinal}) + 1, 0) FROM {_S}.{table} WHERE collection_id = ?",
@@ -388,11 +408,13 @@ class LocalEngine:
         name: str,
         runs: Iterable[dict[str, Any]],
         on_progress: Callable[[int], None] | None = None,
+        on_skip: SkipCallback | None = None,
     ) -> int:
         """Append runs to a collection (created if new); returns how many runs were inserted.
 
-        Runs without a string id, and runs whose id the collection already holds, are skipped
-        (see `skipped_runs`). Runs become visible batch by batch.
+        Runs without a string id, runs whose id the collection already holds, and runs that
+        cannot be stored are skipped: counted in `skipped_runs` and reported to `on_skip` with
+        the run's id (or position) and the reason. Runs become visible batch by batch.
         """
         cursor = self._cursor()
         try:
@@ -403,7 +425,8 @@ class LocalEngine:
             )
             state = self._state(cursor, collection_id)
             with state.lock:
-                return self._load(cursor, collection_id, state, runs, on_progress)
+                skip = on_skip or _ignore_skip
+                return self._load(cursor, collection_id, state, runs, on_progress, skip)
         finally:
             cursor.close()
 
@@ -414,6 +437,7 @@ class LocalEngine:
         state: _CollectionState,
         runs: Iterable[dict[str, Any]],
         on_progress: Callable[[int], None] | None,
+        on_skip: SkipCallback,
     ) -> int:
         inserted = 0
         batch = _Batch()
@@ -423,22 +447,27 @@ class LocalEngine:
             if self._closed:
                 raise DQLError("The local engine is closed.")
             if batch.count:
-                inserted += self._insert(cursor, collection_id, batch, state)
+                inserted += self._insert(cursor, collection_id, batch, state, on_skip)
                 batch = _Batch()
                 if on_progress is not None:
                     on_progress(inserted)
 
         try:
-            for run in runs:
+            for position, run in enumerate(runs):
                 try:
                     prepared = _prepare_run(run, collection_id)
-                except Exception:  # one malformed run must not stop the load
+                except Exception as error:  # one malformed run must not stop the load
                     state.skipped += 1
+                    on_skip(_run_label(run, position), f"cannot be stored: {_reason(error)}")
                     continue
                 if prepared.run[0] in state.run_ids:
                     state.skipped += 1
+                    on_skip(prepared.run[0], "duplicate id: a run with this id is already loaded")
                     continue
                 state.run_ids.add(prepared.run[0])
+                if not prepared.spilled <= state.spilled:
+                    # Before the run is visible, so no query trusts the hidden columns wrongly.
+                    state.spilled = state.spilled | prepared.spilled
                 batch.add(prepared, state)
                 if batch.full():
                     flush()
@@ -452,6 +481,7 @@ class LocalEngine:
         collection_id: str,
         batch: _Batch,
         state: _CollectionState,
+        on_skip: SkipCallback,
     ) -> int:
         """Insert one batch in a transaction; on failure retry run by run, dropping bad ones."""
         try:
@@ -459,15 +489,19 @@ class LocalEngine:
             self._insert_columns(cursor, collection_id, batch)
             cursor.commit()
             return batch.count
-        except (duckdb.Error, UnicodeError, ValueError):
+        except (duckdb.Error, UnicodeError, ValueError) as error:
             with contextlib.suppress(duckdb.Error):
                 cursor.rollback()
+            failure = error
         if batch.count == 1:
             state.skipped += 1
+            state.run_ids.discard(batch.runs[0][0])
+            on_skip(batch.runs[0][0], f"cannot be stored: {_reason(failure)}")
             return 0
         inserted = 0
         for index in range(batch.count):
-            inserted += self._insert(cursor, collection_id, _single(batch, index), state)
+            single = _single(batch, index)
+            inserted += self._insert(cursor, collection_id, single, state, on_skip)
         return inserted
 
     @staticmethod
@@ -476,7 +510,10 @@ class LocalEngine:
     ) -> None:
         cursor.execute(
             f"""INSERT INTO {_S}.agent_runs SELECT $1, unnest($2), unnest($3), unnest($4),
-                CAST(unnest($5) AS JSON), unnest($6), unnest($7)""",
+                CAST(unnest($5) AS JSON), unnest($6), unnest($7),
+                CAST(CAST(unnest($8) AS JSON) AS VARCHAR[]),
+                CAST(CAST(unnest($9) AS JSON) AS MAP(VARCHAR, VARCHAR)),
+                CAST(CAST(unnest($10) AS JSON) AS MAP(VARCHAR, VARCHAR))""",
             [collection_id, *batch.runs],
         )
         if batch.transcripts[0]:
@@ -499,6 +536,51 @@ class LocalEngine:
         with self._lock:
             state = self._collections.get(collection_id)
         return 0 if state is None else state.skipped
+
+    def add_judge_results(self, collection_id: str, results: Iterable[dict[str, Any]]) -> int:
+        """Append judge results (dicts with the judge_results columns); returns how many.
+
+        Keys: id, agent_run_id, rubric_id, rubric_version, output (dict), result_metadata
+        (dict or None), result_type, value. A result without a string id or run id is skipped.
+        """
+        rows: list[list[Any]] = [[] for _ in range(9)]
+        for result in results:
+            if not isinstance(result.get("id"), str) or not isinstance(
+                result.get("agent_run_id"), str
+            ):
+                continue
+            output, extra = result.get("output"), result.get("result_metadata")
+            version = result.get("rubric_version")
+            values = (
+                valid_utf8(result["id"]),
+                valid_utf8(result["agent_run_id"]),
+                _text(result.get("rubric_id")),
+                version if isinstance(version, int) else None,
+                jsonb_text(output if isinstance(output, dict) else {}),
+                None if extra is None else jsonb_text(extra),
+                _text(result.get("result_type")),
+                _text(result.get("value")),
+            )
+            for column, value in zip(rows, values, strict=False):
+                column.append(value)
+        if not rows[0]:
+            return 0
+        cursor = self._cursor()
+        try:
+            cursor.begin()
+            found = cursor.execute(f"SELECT coalesce(max({_JR}) + 1, 0) FROM {_S}.judge_results")
+            start = int((found.fetchone() or (0,))[0])
+            rows[8] = list(range(start, start + len(rows[0])))
+            cursor.execute(
+                f"""INSERT INTO {_S}.judge_results SELECT $1, unnest($2), unnest($3), unnest($4),
+                    unnest($5), CAST(unnest($6) AS JSON), CAST(unnest($7) AS JSON), unnest($8),
+                    unnest($9), unnest($10)""",
+                [collection_id, *rows],
+            )
+            cursor.commit()
+        finally:
+            cursor.close()
+        return len(rows[0])
 
     def run_count(self, collection_id: str) -> int:
         """How many runs the collection holds."""
@@ -572,18 +654,30 @@ class LocalEngine:
             "created_at": _isoformat(run[4]) if run[4] is not None else None,
         }
 
-    def metadata_fields(self, collection_id: str, sample: int = 5000) -> list[MetadataField]:
-        """JSON paths of agent_runs.metadata_json in the first `sample` runs, most common first."""
+    def introspect(self, collection_id: str, sample: int = JSON_SAMPLE_ROWS) -> DQLSchema:
+        """The collection's DQL schema, its JSON paths found in the first `sample` non-null rows
+        of each JSONB column (insertion order; the server reads 5000 rows in no stated order)."""
         cursor = self._cursor()
         try:
-            rows = cursor.execute(
-                f"""SELECT CAST(metadata_json AS VARCHAR) FROM {_S}.agent_runs
-                WHERE collection_id = ? ORDER BY {_AR} LIMIT ?""",
-                [collection_id, max(sample, 0)],
-            ).fetchall()
+            samples = {
+                (table, column): [
+                    _loads(row[0], None)
+                    for row in cursor.execute(
+                        f"""SELECT CAST({column} AS VARCHAR) FROM {_S}.{table}
+                        WHERE collection_id = ? AND {column} IS NOT NULL
+                        ORDER BY {TABLES[table].ordinal} LIMIT ?""",
+                        [collection_id, max(sample, 0)],
+                    ).fetchall()
+                ]
+                for table, column in json_columns()
+            }
         finally:
             cursor.close()
-        return discover_fields(_loads(row[0], None) for row in rows)
+        return build_schema(samples)
+
+    def schema(self, collection_id: str) -> dict[str, Any]:
+        """The `GET /dql/{cid}/schema` response for the collection (docent-api.md §A.7.6)."""
+        return self.introspect(collection_id).to_json()
 
     # ------------------------------------------------------------------ DQL
 
@@ -613,8 +707,10 @@ class LocalEngine:
         # The channel is claimed first: any newer call supersedes the older query, valid or not.
         ticket = self._claim(channel, cursor, generation)
         try:
-            query, _shift = validate_dql(dql)
-            translation = translate(query, collection_id, max_rows)
+            with self._lock:
+                state = self._collections.get(collection_id)
+            spilled = state.spilled if state is not None else None
+            translation = _translated(dql, collection_id, max_rows, spilled)
             types, rows, elapsed = self._fetch(ticket, translation)
         finally:
             self._release(channel, ticket)
@@ -624,7 +720,9 @@ class LocalEngine:
             rows = rows[:-1]
         return DQLResult(
             columns=list(translation.columns),
-            rows=_convert_rows(rows, types, translation.text_columns),
+            rows=_convert_rows(
+                *_numeric_columns(rows, types, translation), translation.text_columns
+            ),
             truncated=truncated,
             row_count=len(rows),
             requested_limit=plan.requested,
@@ -717,6 +815,15 @@ class LocalEngine:
         self._con.close()
 
 
+@functools.lru_cache(maxsize=256)
+def _translated(
+    dql: str, collection_id: str, max_rows: int | None, spilled: frozenset[str] | None
+) -> Translation:
+    """Validation and translation, remembered: the run list repeats its queries."""
+    query, _shift = validate_dql(dql)
+    return translate(query, collection_id, max_rows, spilled)
+
+
 def _single(batch: _Batch, index: int) -> _Batch:
     """The index-th run of a batch as its own batch (for isolating a bad row)."""
     one = _Batch()
@@ -787,6 +894,29 @@ def _jsonb_value_text(raw: str) -> str | None:
     if first in "tf" or ("e" not in raw and "E" not in raw):
         return raw
     return plain_number(raw)
+
+
+def _numeric_columns(
+    rows: list[tuple[Any, ...]], types: list[str], translation: Translation
+) -> tuple[list[tuple[Any, ...]], list[str]]:
+    """Fill numeric output columns from their hidden leaf columns, then drop those."""
+    visible = len(translation.columns)
+    plans = translation.numeric_columns
+    if not plans:
+        return rows, types
+    finished: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(row[:visible])
+        for index, (start, plan) in plans.items():
+            try:
+                values[index] = plan.value(row[start : start + len(plan.leaves)])
+            except NumericError as exc:
+                raise DQLError(str(exc)) from None
+        finished.append(tuple(values))
+    kinds = list(types[:visible])
+    for index in plans:
+        kinds[index] = "NUMERIC_TEXT"
+    return finished, kinds
 
 
 def _convert_rows(

@@ -38,7 +38,7 @@ class Collection:
     state: CollectionState = CollectionState.PENDING
     run_count: int = 0
     problems: list[LoadProblem] = field(default_factory=list)
-    ignored_files: int = 0
+    ignored_files: list[str] = field(default_factory=list)
     error: str | None = None
     # Where the runs of a generated collection (the demo) come from; None for local sources.
     generate: Callable[[], Iterable[dict[str, Any]]] | None = field(default=None, repr=False)
@@ -115,18 +115,18 @@ class Library:
         path = Path(collection.source)
         if not path.exists():
             collection.state = CollectionState.FAILED
-            collection.error = f"{path}: no such file or directory"
+            collection.error = "no such file or directory"
             return
         try:
-            collection.ignored_files = len(scan_source(path).ignored)
+            collection.ignored_files = [str(p) for p in scan_source(path).ignored]
         except OSError as error:
             collection.state = CollectionState.FAILED
-            collection.error = f"{path}: {error.strerror or error}"
+            collection.error = str(error.strerror or error)
             return
         self.load_runs(collection, iter_source_runs(path), on_progress)
         if collection.run_count == 0 and collection.problems and path.is_file():
             collection.state = CollectionState.FAILED
-            collection.error = str(collection.problems[0])
+            collection.error = collection.problems[0].reason
 
     def load_runs(
         self,
@@ -149,9 +149,13 @@ class Library:
             if on_progress is not None:
                 on_progress(count)
 
+        def skipped(run: str, reason: str) -> None:
+            item = run if run.startswith("run ") else f"run {run}"
+            collection.problems.append(LoadProblem(collection.source, reason, item))
+
         try:
             collection.run_count = self.engine.add_collection(
-                collection.id, collection.name, runs_only(), on_progress=progress
+                collection.id, collection.name, runs_only(), on_progress=progress, on_skip=skipped
             )
         except Exception as error:  # one collection's failure must not take down the app
             collection.state = CollectionState.FAILED

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docent_tui.core.dql import wrap_where
-from docent_tui.core.engine import MetadataField
+from docent_tui.core.schema import DQLSchema, MetadataField
 
 PAGE_SIZE = 200
 RUN_ID_ALIAS = "__run_id"
@@ -17,7 +17,7 @@ _PREFERRED_KEYS = ("model", "task", "task_id")
 _SCORE_PARENTS = ("scores",)
 # Inspect runs have no name; these keys tell a reader which sample a row is.
 _IDENTITY_KEYS = ("sample_id", "epoch")
-_SCALAR_KINDS = {"str", "number", "bool", "mixed"}
+_SCALAR_KINDS = {"str", "number", "bool"}
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,13 @@ def _title(field: MetadataField) -> str:
 
 
 def choose_metadata_columns(
-    fields: Sequence[MetadataField], limit: int = MAX_METADATA_COLUMNS
+    schema: DQLSchema, limit: int = MAX_METADATA_COLUMNS
 ) -> list[RunColumn]:
-    """Pick the columns a reader wants first: model, task, then scores, then common keys."""
-    scalars = [f for f in fields if f.kind in _SCALAR_KINDS and f.path]
+    """Pick the columns a reader wants first: model, task, then scores, then common keys.
+
+    The candidates are the schema's agent_runs.metadata_json paths that hold scalars.
+    """
+    scalars = [f for f in schema.metadata_fields if f.kind in _SCALAR_KINDS and f.path]
 
     def rank(field: MetadataField) -> tuple[int, int, int]:
         head = field.path[0]
@@ -83,9 +86,9 @@ def choose_metadata_columns(
     return columns
 
 
-def default_columns(fields: Sequence[MetadataField]) -> list[RunColumn]:
-    """Name (or id), created time and the chosen metadata columns."""
-    return [RUN_COLUMN, CREATED_COLUMN, *choose_metadata_columns(fields)]
+def default_columns(schema: DQLSchema) -> list[RunColumn]:
+    """Name (or id), created time and the metadata columns chosen from the schema."""
+    return [RUN_COLUMN, CREATED_COLUMN, *choose_metadata_columns(schema)]
 
 
 def page_select_items(columns: Sequence[RunColumn]) -> list[str]:

@@ -33,6 +33,8 @@ class RunsReady(Message):
         self.columns = columns
         self.total = total
         self.first_page = first_page
+        # Set when these rows are shown in place of a filter that failed.
+        self.failure: FilterFailed | None = None
         super().__init__()
 
 

@@ -115,6 +115,7 @@ class BrowserScreen(Screen[None]):
             self.run_filter()
         else:
             self.query_one(RunTable).reset(self._next_generation(), [], 0, [])
+            self._set_status(collection.summary if collection is not None else "")
 
     def _update_title(self) -> None:
         collection = self.docent_app.library.get(self.collection_id) if self.collection_id else None
@@ -131,8 +132,11 @@ class BrowserScreen(Screen[None]):
             hint = f" (+{more} more: press !)" if more else " (press ! for details)"
             note = one_line(f"⚠ skipped {collection.problems[0]}", limit=160) + hint
             line.append("\n" + note, style="yellow")
+        elif collection.state is CollectionState.READY and collection.run_count == 0:
+            line.append("\nno runs found (reads .eval, .json and .jsonl files)", style="yellow")
         if collection.ignored_files:
-            line.append(f"\n{collection.ignored_files} unsupported file(s) ignored", style="dim")
+            ignored = len(collection.ignored_files)
+            line.append(f"\n{ignored} unsupported file(s) ignored (press !)", style="dim")
         title.update(line)
 
     # -- filtering ---------------------------------------------------------------------------
@@ -178,29 +182,41 @@ class BrowserScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="runlist", exit_on_error=False)
     def _query_runs(self, generation: int, collection_id: str, where: str) -> None:
-        engine = self.docent_app.library.engine
-        channel = f"runlist:{id(self)}"
         try:
-            engine.validate_where(where)
-            columns = self._columns.get(collection_id)
-            if columns is None:
-                columns = default_columns(engine.metadata_fields(collection_id))
-                self._columns[collection_id] = columns
-            count = count_query(where)
-            total_result = engine.execute(
-                collection_id, count, channel=channel, generation=generation
-            )
-            total = int(total_result.rows[0][0]) if total_result.rows else 0
-            first_page = page_query(where, columns, 0)
-            rows = engine.execute(
-                collection_id, first_page, channel=channel, generation=generation
-            ).rows
+            self.post_message(self._fetch_runs(generation, collection_id, where))
         except QueryCancelled:
             return
         except DQLError as error:
-            self.post_message(FilterFailed(generation, where, error.message, error.position))
-            return
-        self.post_message(RunsReady(generation, collection_id, where, columns, total, rows))
+            failure = FilterFailed(generation, where, error.message, error.position)
+            if collection_id == self._shown_collection or not where.strip():
+                self.post_message(failure)
+                return
+            # Nothing of this collection is on screen yet: show all its runs, and the error.
+            try:
+                unfiltered = self._fetch_runs(generation, collection_id, "")
+            except (QueryCancelled, DQLError):
+                self.post_message(failure)
+                return
+            unfiltered.failure = failure
+            self.post_message(unfiltered)
+
+    def _fetch_runs(self, generation: int, collection_id: str, where: str) -> RunsReady:
+        """Count and first page of `where` (runs in a worker thread)."""
+        engine = self.docent_app.library.engine
+        channel = f"runlist:{id(self)}"
+        engine.validate_where(where)
+        columns = self._columns.get(collection_id)
+        if columns is None:
+            columns = default_columns(engine.introspect(collection_id))
+            self._columns[collection_id] = columns
+        count = count_query(where)
+        total_result = engine.execute(collection_id, count, channel=channel, generation=generation)
+        total = int(total_result.rows[0][0]) if total_result.rows else 0
+        first_page = page_query(where, columns, 0)
+        rows = engine.execute(
+            collection_id, first_page, channel=channel, generation=generation
+        ).rows
+        return RunsReady(generation, collection_id, where, columns, total, rows)
 
     @on(RunsReady)
     def _runs_ready(self, message: RunsReady) -> None:
@@ -210,10 +226,13 @@ class BrowserScreen(Screen[None]):
         keep = table.cursor_run_id if self._shown_collection == message.collection_id else None
         self._shown_collection = message.collection_id
         self.where_applied = message.where
-        self.query_one(WhereBox).last_valid = message.where
-        self.query_one(FilterError).clear()
         table.reset(message.generation, message.columns, message.total, message.first_page, keep)
-        self._show_count(message.total)
+        if message.failure is None:
+            self.query_one(WhereBox).last_valid = message.where
+            self.query_one(FilterError).clear()
+            self._show_count(message.total)
+        else:
+            self._filter_failed(message.failure)
 
     @on(FilterFailed)
     def _filter_failed(self, message: FilterFailed) -> None:
@@ -311,7 +330,7 @@ class BrowserScreen(Screen[None]):
 
     def action_problems(self) -> None:
         collection = self.docent_app.library.get(self.collection_id or "")
-        if collection is None or not collection.problems:
+        if collection is None or not (collection.problems or collection.ignored_files):
             self.notify("Nothing was skipped in this collection.", markup=False)
             return
         self.app.push_screen(ProblemsScreen(collection))

@@ -38,3 +38,4 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Static(key_table())
+            yield Static(Text("escape to close", style="dim"))

@@ -33,6 +33,11 @@ class ProblemsScreen(ModalScreen[None]):
         )
         for problem in problems:
             text.append("\n• " + one_line(str(problem), limit=400))
+        ignored = self.collection.ignored_files
+        if ignored:
+            text.append(f"\n\n{len(ignored)} file(s) ignored (not .eval, .json or .jsonl):")
+            for path in ignored:
+                text.append("\n• " + one_line(path, limit=400), style="dim")
         text.append("\n\nescape to close", style="dim")
         with VerticalScroll(id="problems-dialog"):
             yield Static(text)

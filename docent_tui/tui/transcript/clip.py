@@ -27,8 +27,9 @@ class Clipped:
 
     def notice(self) -> str:
         """The line that says what is hidden."""
-        lines = "line" if self.hidden_lines == 1 else "lines"
-        return f"… {self.hidden_lines:,} more {lines} ({self.hidden_chars:,} characters) not shown"
+        if self.hidden_lines <= 1:
+            return f"… {self.hidden_chars:,} more characters not shown"
+        return f"… {self.hidden_lines:,} more lines ({self.hidden_chars:,} characters) not shown"
 
 
 def needs_clip(text: str, max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -33,6 +35,11 @@ def collection_prompt(collection: Collection) -> Content:
 
 class CollectionList(OptionList):
     """An option per collection; its id is the collection id."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
     def show(self, collections: Sequence[Collection]) -> None:
         """Add new collections and refresh the prompts of known ones, keeping the highlight."""

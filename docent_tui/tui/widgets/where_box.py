@@ -27,7 +27,8 @@ class WhereBox(Input):
 
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(value=value, placeholder=PLACEHOLDER, id=id)
-        self.last_valid = value
+        # The filter the run list last showed; "" (all runs) until a filter succeeds.
+        self.last_valid = ""
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
@@ -43,15 +44,35 @@ class FilterError(Static):
     """The engine's message for an invalid clause, shown as plain text under the box."""
 
     def show_error(self, message: str, where: str, position: int | None) -> None:
-        text = Text(neutralize(strip_sgr(message).strip()))
+        """The message's first line, then the clause with a caret under the position if known.
+
+        sqlglot's messages repeat the query below their first line; the caret replaces that.
+        """
+        lines = [line for line in strip_sgr(message).strip().splitlines() if line.strip()]
+        text = Text(neutralize(lines[0] if lines else "Invalid filter."))
         if position is not None and 0 <= position <= len(where):
-            caret = Text("\n")
-            caret.append(neutralize(where.replace("\n", " ")))
-            caret.append("\n" + " " * position + "^")
-            text.append_text(caret)
+            excerpt, caret = _excerpt(where, position, self.size.width or 80)
+            text.append("\n" + neutralize(excerpt) + "\n" + " " * caret + "^")
+        else:
+            for line in lines[1:3]:
+                text.append("\n" + neutralize(line))
         self.update(text)
         self.display = True
 
     def clear(self) -> None:
         self.update("")
         self.display = False
+
+
+def _excerpt(where: str, position: int, width: int) -> tuple[str, int]:
+    """One line of the clause around `position`, and the caret's column in it."""
+    flat = where.replace("\n", " ").replace("\t", " ")
+    room = max(width - 4, 20)
+    start = max(0, min(position - room // 2, len(flat) - room))
+    excerpt = flat[start : start + room]
+    caret = position - start
+    if start > 0:
+        excerpt = "…" + excerpt[1:]
+    if start + room < len(flat):
+        excerpt = excerpt[:-1] + "…"
+    return excerpt, caret

@@ -1,0 +1,125 @@
+"""Top-level metadata values kept beside the JSON document, so filters need not parse it.
+
+Reading `metadata_json->>'model'` from the JSON text parses every run's whole document; on
+100,000 runs that alone costs about 50 ms. The engine therefore also stores, per run, the
+document's top-level keys and two small maps: key -> the exact text PostgreSQL's `->>` gives for
+a short scalar, and key -> the jsonb text of a short object or array. Anything else (long
+strings, big objects) is read from the document, so answers never change, only their speed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from docent_tui.core.schema import jsonb_text, valid_utf8
+
+MAX_SCALAR_TEXT = 64
+"""Longer strings are read from the document (they rarely appear in filters)."""
+
+MAX_OBJECT_TEXT = 256
+"""Bigger objects and arrays are read from the document."""
+
+
+@dataclass(frozen=True)
+class TopLevelFields:
+    """The hidden columns of one agent_runs row."""
+
+    keys: list[str]
+    text_keys: list[str]
+    texts: list[str | None]
+    """PostgreSQL's ->> text of each short value (None for JSON null)."""
+    object_keys: list[str]
+    object_texts: list[str]
+
+    def spilled(self) -> set[str]:
+        """Keys whose value only the document holds (too long, or not plain JSON)."""
+        return set(self.keys) - set(self.text_keys)
+
+    def as_json(self) -> tuple[str, str, str]:
+        """The keys, texts and objects as JSON (DuckDB casts these to its types fastest)."""
+        return (
+            _KEY_ENCODER.encode(self.keys),
+            _KEY_ENCODER.encode(dict(zip(self.text_keys, self.texts, strict=True))),
+            _KEY_ENCODER.encode(dict(zip(self.object_keys, self.object_texts, strict=True))),
+        )
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    # jsonb orders keys by UTF-8 length, then bytewise (code point order is the same).
+    return len(key.encode("utf-8", "surrogatepass")), key
+
+
+_KEY_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_CACHE_LIMIT = 4096
+_orders: dict[tuple[str, ...], tuple[str, ...]] = {}
+_encoded_keys: dict[str, str] = {}
+
+
+def _sorted_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """jsonb key order; runs of one collection mostly share their key sets."""
+    order = _orders.get(keys)
+    if order is None:
+        order = tuple(sorted(keys, key=_key_order))
+        if len(_orders) < _CACHE_LIMIT:
+            _orders[keys] = order
+    return order
+
+
+def _encoded_key(key: str) -> str:
+    encoded = _encoded_keys.get(key)
+    if encoded is None:
+        encoded = valid_utf8(_KEY_ENCODER.encode(key))
+        if len(_encoded_keys) < _CACHE_LIMIT:
+            _encoded_keys[key] = encoded
+    return encoded
+
+
+def _texts(value: Any) -> tuple[str, bool, str | None]:
+    """(jsonb text, usable as a pre-extracted scalar, PostgreSQL's ->> text) of one value."""
+    kind = type(value)
+    if value is None:
+        return "null", True, None
+    if kind is str:
+        text = _KEY_ENCODER.encode(value)
+        if not value.isascii():
+            return valid_utf8(text), len(value) <= MAX_SCALAR_TEXT, valid_utf8(value)
+        return text, len(value) <= MAX_SCALAR_TEXT, value
+    if kind is bool:
+        return ("true", True, "true") if value else ("false", True, "false")
+    if kind is int:
+        text = str(value)
+        return text, True, text
+    text = jsonb_text(value)
+    if kind is float:
+        return text, True, None if text == "null" else text
+    return text, False, None
+
+
+def top_level_fields(metadata: dict[Any, Any]) -> tuple[str, TopLevelFields]:
+    """The document's jsonb text (as `jsonb_text` gives it) and its pre-extracted values.
+
+    The document is assembled from the values' own texts, so each value is encoded once.
+    """
+    items: dict[str, Any] = {}
+    for raw_key, value in metadata.items():
+        items[raw_key if isinstance(raw_key, str) else str(raw_key)] = value
+    parts: list[str] = []
+    fields = TopLevelFields([k if k.isascii() else valid_utf8(k) for k in items], [], [], [], [])
+    for key in _sorted_keys(tuple(items)):
+        value = items[key]
+        text, usable, scalar = _texts(value)
+        parts.append(f"{_encoded_key(key)}: {text}")
+        if not key.isascii():
+            key = valid_utf8(key)
+        if isinstance(value, (dict, list, tuple)):
+            if len(text) <= MAX_OBJECT_TEXT:
+                fields.object_keys.append(key)
+                fields.object_texts.append(text)
+                fields.text_keys.append(key)
+                fields.texts.append(text)
+        elif usable:
+            fields.text_keys.append(key)
+            fields.texts.append(scalar)
+    return "{" + ", ".join(parts) + "}", fields
