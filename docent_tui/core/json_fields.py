@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from docent_tui.core.schema import jsonb_text, valid_utf8
+from docent_tui.core.schema import jsonb_key_order, jsonb_text, valid_utf8
 
 MAX_SCALAR_TEXT = 64
 """Longer strings are read from the document (they rarely appear in filters)."""
@@ -46,25 +46,9 @@ class TopLevelFields:
         )
 
 
-def _key_order(key: str) -> tuple[int, str]:
-    # jsonb orders keys by UTF-8 length, then bytewise (code point order is the same).
-    return len(key.encode("utf-8", "surrogatepass")), key
-
-
 _KEY_ENCODER = json.JSONEncoder(ensure_ascii=False)
 _CACHE_LIMIT = 4096
-_orders: dict[tuple[str, ...], tuple[str, ...]] = {}
 _encoded_keys: dict[str, str] = {}
-
-
-def _sorted_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
-    """jsonb key order; runs of one collection mostly share their key sets."""
-    order = _orders.get(keys)
-    if order is None:
-        order = tuple(sorted(keys, key=_key_order))
-        if len(_orders) < _CACHE_LIMIT:
-            _orders[keys] = order
-    return order
 
 
 def _encoded_key(key: str) -> str:
@@ -107,7 +91,7 @@ def top_level_fields(metadata: dict[Any, Any]) -> tuple[str, TopLevelFields]:
         items[raw_key if isinstance(raw_key, str) else str(raw_key)] = value
     parts: list[str] = []
     fields = TopLevelFields([k if k.isascii() else valid_utf8(k) for k in items], [], [], [], [])
-    for key in _sorted_keys(tuple(items)):
+    for key in jsonb_key_order(tuple(items)):
         value = items[key]
         text, usable, scalar = _texts(value)
         parts.append(f"{_encoded_key(key)}: {text}")

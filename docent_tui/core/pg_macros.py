@@ -92,6 +92,10 @@ MACROS = [
         WHEN json_type(v) = 'VARCHAR' THEN json_extract_string(v, '$') END""",
     """CREATE OR REPLACE MACRO __pg_jsonb_size(v) AS CASE json_type(v)
         WHEN 'ARRAY' THEN json_array_length(v) WHEN 'OBJECT' THEN len(json_keys(v)) END""",
+    # An object's keys in jsonb's storage order: shorter first, then bytewise.
+    """CREATE OR REPLACE MACRO __pg_jsonb_keys(v) AS list_transform(list_sort(list_transform(
+        json_keys(v), lambda k: encode(lpad(CAST(strlen(k) AS VARCHAR), 10, '0') || k))),
+        lambda b: substr(decode(b), 11))""",
     # bytea::text: PostgreSQL's hex output.
     r"""CREATE OR REPLACE MACRO __pg_bytea_text(b) AS '\x' || lower(hex(b))""",
     # float8::text: shortest form without a trailing '.0'.

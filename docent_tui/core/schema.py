@@ -32,7 +32,7 @@ _key_orders: dict[tuple[str, ...], tuple[str, ...]] = {}
 _KEY_ORDER_CACHE = 4096
 
 
-def _key_order(keys: tuple[str, ...]) -> tuple[str, ...]:
+def jsonb_key_order(keys: tuple[str, ...]) -> tuple[str, ...]:
     """jsonb key order for a key tuple; runs of one collection mostly share their key sets."""
     order = _key_orders.get(keys)
     if order is None:
@@ -56,10 +56,10 @@ _LEAVES = (str, int, bool, type(None))
 def _normalize(value: Any, numbers: list[str]) -> Any:
     if isinstance(value, dict):
         try:
-            order = _key_order(tuple(value))
+            order = jsonb_key_order(tuple(value))
         except (AttributeError, TypeError):  # non-string keys: json.dumps would stringify them
             value = {str(k): v for k, v in value.items()}
-            order = _key_order(tuple(value))
+            order = jsonb_key_order(tuple(value))
         return {
             k: v if type(v) in _LEAVES else _normalize(v, numbers)
             for k in order

@@ -37,7 +37,9 @@ from docent_tui.core.pg_json import (
     refuse_bytea_json,
     translate_json,
 )
+from docent_tui.core.pg_jsonb_compare import jsonb_literal_side, translate_jsonb_comparison
 from docent_tui.core.pg_numeric import NumericPlan, PlanBuilder
+from docent_tui.core.pg_similar import translate_similar
 from docent_tui.core.pg_types import (
     PG_TYPE_KEY,
     SOURCE_KEY,
@@ -172,6 +174,11 @@ def _translate_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Order):
         _jsonb_order(node)
         return node
+    if isinstance(node, exp.SimilarTo):
+        return translate_similar(node, pg_type(node.this))
+    jsonb_side = jsonb_literal_side(node)
+    if jsonb_side is not None:
+        return translate_jsonb_comparison(node, jsonb_side)
     if isinstance(node, (exp.EQ, exp.NEQ)) and "text" in (
         pg_type(node.this),
         pg_type(node.expression),
