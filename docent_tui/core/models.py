@@ -1,8 +1,9 @@
 """Lenient Docent data models: Docent's field names, but nothing that a server stored is rejected.
 
 Docent's SDK models reject data the server happily stores (null content, image items, string tool
-arguments, unknown roles; docent-api.md §B.10). These parallel models accept all of it, keep unknown
-keys (`extra="allow"`), and turn anything hopeless into a visible `RawMessage` instead of failing.
+arguments, unknown roles; docent-api.md §B.10). These parallel models accept all of it, keep
+unknown keys (`extra="allow"`), and turn anything hopeless into a visible `RawMessage` instead of
+failing.
 """
 
 from __future__ import annotations

@@ -23,10 +23,11 @@ MACROS = [
             lambda d: list_transform([length(ltrim(m.whole, '0')) + CAST(m.exp AS INTEGER)],
                 lambda p: m.sign || CASE
                     WHEN p <= 0 THEN '0.' || repeat('0', -p) || ltrim(d, '0')
-                    WHEN p >= length(ltrim(d, '0')) THEN ltrim(d, '0') || repeat('0', p - length(ltrim(d, '0')))
+                    WHEN p >= length(ltrim(d, '0'))
+                        THEN ltrim(d, '0') || repeat('0', p - length(ltrim(d, '0')))
                     ELSE left(ltrim(d, '0'), p) || '.' || substr(ltrim(d, '0'), p + 1)
                     END)[1])[1]
-        END)[1]""",  # noqa: E501
+        END)[1]""",
     # Compact JSON text laid out as PostgreSQL prints jsonb: one space after ':' and ','.
     r"""CREATE OR REPLACE MACRO __pg_json_layout(s) AS replace(regexp_replace(regexp_replace(
         s, '("(?:[^"\\]|\\.)*")|([,:]) ?', '\1\2' || chr(1), 'g'), '"' || chr(1), '"', 'g'),

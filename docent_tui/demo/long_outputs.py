@@ -17,6 +17,8 @@ _PACKAGE_NAMES = (
 )
 _PACKAGES = tuple(_PACKAGE_NAMES.split())
 
+_PROGRESS_BAR = "━" * 40  # pip's finished download bar
+
 
 def pip_log(rng: random.Random) -> str:
     lines = ["Obtaining file:///testbed", "  Installing build dependencies: started"]
@@ -31,7 +33,7 @@ def pip_log(rng: random.Random) -> str:
             lines.append(
                 f"  Downloading {pkg.replace('-', '_')}-{ver}-py3-none-any.whl ({size} kB)"
             )
-            lines.append(f"     ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ {size}/{size} kB")
+            lines.append(f"     {_PROGRESS_BAR} {size}/{size} kB")
         if rng.random() < 0.35:
             lines.append(f"Requirement already satisfied: {rng.choice(_PACKAGES)} in ./venv/lib")
     lines += [f"Building wheel for {p} (pyproject.toml): started" for p in _PACKAGES[40:52]]

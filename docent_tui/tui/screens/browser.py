@@ -91,6 +91,8 @@ class BrowserScreen(Screen[None]):
             ready = current is not None and current.state is CollectionState.READY
             if ready and self._shown_collection != self.collection_id:
                 self.run_filter()
+            elif current is not None and not ready:
+                self._set_status(current.summary)
             self._update_title()
 
     @on(CollectionsChanged)
