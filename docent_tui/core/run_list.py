@@ -29,6 +29,8 @@ class RunColumn:
     expression: str
     min_width: int = 6
     max_width: int = 40
+    # A narrower width at which the values still read whole (timestamps without year/seconds).
+    compact_width: int | None = None
 
     @property
     def select_item(self) -> str:
@@ -40,7 +42,9 @@ class RunColumn:
 RUN_COLUMN = RunColumn(
     "run", "run", "coalesce(agent_runs.name, agent_runs.id)", min_width=10, max_width=36
 )
-CREATED_COLUMN = RunColumn("created_at", "created", "agent_runs.created_at", 11, 19)
+CREATED_COLUMN = RunColumn(
+    "created_at", "created", "agent_runs.created_at", 11, 19, compact_width=11
+)
 
 
 def _title(field: MetadataField) -> str:

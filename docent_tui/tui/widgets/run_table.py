@@ -169,6 +169,12 @@ class RunTable(ScrollView, can_focus=True):
         widths = list(self._natural_widths)
         gaps = _COLUMN_GAP * max(len(widths) - 1, 0)
         overflow = sum(widths) + gaps - available
+        # A column with a compact form (a timestamp as `MM-DD HH:MM`) gives way whole, first.
+        for index, column in enumerate(self.columns):
+            compact = column.compact_width
+            if overflow > 0 and compact is not None and widths[index] > compact:
+                overflow -= widths[index] - compact
+                widths[index] = compact
         while overflow > 0 and widths:
             widest = max(range(len(widths)), key=lambda i: widths[i] - self.columns[i].min_width)
             if widths[widest] <= self.columns[widest].min_width:
