@@ -14,7 +14,7 @@ from docent_tui.core.loaders import (
     LoadProblem,
     collection_id_for,
     collection_name_for,
-    iter_source_runs,
+    iter_scan_runs,
     scan_source,
 )
 
@@ -118,12 +118,13 @@ class Library:
             collection.error = "no such file or directory"
             return
         try:
-            collection.ignored_files = [str(p) for p in scan_source(path).ignored]
+            scan = scan_source(path)
         except OSError as error:
             collection.state = CollectionState.FAILED
             collection.error = str(error.strerror or error)
             return
-        self.load_runs(collection, iter_source_runs(path), on_progress)
+        collection.ignored_files = [str(ignored) for ignored in scan.ignored]
+        self.load_runs(collection, iter_scan_runs(scan), on_progress)
         if collection.run_count == 0 and collection.problems and path.is_file():
             collection.state = CollectionState.FAILED
             collection.error = collection.problems[0].reason

@@ -8,6 +8,7 @@ from docent_tui.core.loaders.problems import LoadProblem
 from docent_tui.core.loaders.sources import (
     SourceScan,
     iter_file_runs,
+    iter_scan_runs,
     iter_source_runs,
     scan_source,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "collection_id_for",
     "collection_name_for",
     "iter_file_runs",
+    "iter_scan_runs",
     "iter_source_runs",
     "scan_source",
 ]

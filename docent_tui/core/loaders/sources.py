@@ -76,7 +76,11 @@ def iter_file_runs(path: Path) -> Iterator[dict[str, Any] | LoadProblem]:
 
 def iter_source_runs(path: Path) -> Iterator[dict[str, Any] | LoadProblem]:
     """Runs of every file of `scan_source(path)` in order, after any directory problems."""
-    scan = scan_source(path)
+    return iter_scan_runs(scan_source(path))
+
+
+def iter_scan_runs(scan: SourceScan) -> Iterator[dict[str, Any] | LoadProblem]:
+    """Runs of every file of a scan in order, after any directory problems."""
     yield from scan.problems
     for file in scan.files:
         yield from iter_file_runs(file)

@@ -165,7 +165,11 @@ class BrowserScreen(Screen[None]):
         self.set_focus(self.query_one(RunTable))
 
     @on(WhereBox.Leave)
-    def _where_leave(self) -> None:
+    def _where_leave(self, message: WhereBox.Leave) -> None:
+        box = self.query_one(WhereBox)
+        if message.restore and box.value != self.where_applied:
+            box.value = self.where_applied
+            box.cursor_position = len(box.value)
         self.set_focus(self.query_one(RunTable))
 
     def run_filter(self) -> None:
@@ -230,7 +234,6 @@ class BrowserScreen(Screen[None]):
         self.where_applied = message.where
         table.reset(message.generation, message.columns, message.total, message.first_page, keep)
         if message.failure is None:
-            self.query_one(WhereBox).last_valid = message.where
             self.query_one(FilterError).clear()
             self._show_count(message.total)
         else:

@@ -51,9 +51,3 @@ class CollectionList(OptionList):
                 self.add_option(Option(prompt, id=collection.id))
         if self.highlighted is None and self.option_count:
             self.highlighted = 0
-
-    @property
-    def highlighted_id(self) -> str | None:
-        if self.highlighted is None:
-            return None
-        return self.get_option_at_index(self.highlighted).id

@@ -15,29 +15,26 @@ PLACEHOLDER = "DQL WHERE clause, e.g. metadata_json->>'model' ILIKE '%gpt%'"
 
 
 class WhereBox(Input):
-    """An Input that hands focus back to the run list and can restore the last valid filter."""
+    """An Input that hands focus back to the run list, optionally restoring the shown filter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "leave", "To the run list", show=False),
-        Binding("escape", "restore", "Restore last valid filter", show=False),
+        Binding("escape", "leave(True)", "Restore last valid filter", show=False),
     ]
 
     class Leave(Message):
-        """Focus should go back to the run list."""
+        """Focus should go back to the run list; with `restore`, the box should show the filter
+        the list is showing."""
+
+        def __init__(self, restore: bool) -> None:
+            self.restore = restore
+            super().__init__()
 
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(value=value, placeholder=PLACEHOLDER, id=id)
-        # The filter the run list last showed; "" (all runs) until a filter succeeds.
-        self.last_valid = ""
 
-    def action_leave(self) -> None:
-        self.post_message(self.Leave())
-
-    def action_restore(self) -> None:
-        if self.value != self.last_valid:
-            self.value = self.last_valid
-            self.cursor_position = len(self.value)
-        self.post_message(self.Leave())
+    def action_leave(self, restore: bool = False) -> None:
+        self.post_message(self.Leave(restore))
 
 
 class FilterError(Static):
