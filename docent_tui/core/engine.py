@@ -108,6 +108,29 @@ class DQLResult:
     applied_limit: int
     execution_time_ms: float
 
+    @classmethod
+    def from_json(cls, body: Any) -> DQLResult:
+        """Read a server's execute response; ValueError when it is not one."""
+        if not isinstance(body, dict):
+            raise ValueError("the DQL answer is not a JSON object")
+        columns, rows = body.get("columns"), body.get("rows")
+        if not isinstance(columns, list) or not isinstance(rows, list):
+            raise ValueError("the DQL answer has no columns and rows")
+        if not all(isinstance(row, list) for row in rows):
+            raise ValueError("the DQL answer has a row that is not a list")
+        requested = body.get("requested_limit")
+        applied = body.get("applied_limit")
+        elapsed = body.get("execution_time_ms")
+        return cls(
+            columns=[str(column) for column in columns],
+            rows=rows,
+            truncated=bool(body.get("truncated", False)),
+            row_count=len(rows),
+            requested_limit=requested if isinstance(requested, int) else None,
+            applied_limit=applied if isinstance(applied, int) else len(rows),
+            execution_time_ms=float(elapsed) if isinstance(elapsed, int | float) else 0.0,
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The execute-response object (without the optional selected_columns/link_hints)."""
         return {

@@ -9,6 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from docent_tui.core.backend import Backend, BackendStatus, LocalBackend
 from docent_tui.core.engine import LocalEngine
 from docent_tui.core.loaders import (
     LoadProblem,
@@ -42,13 +43,23 @@ class Collection:
     error: str | None = None
     # Where the runs of a generated collection (the demo) come from; None for local sources.
     generate: Callable[[], Iterable[dict[str, Any]]] | None = field(default=None, repr=False)
+    # What answers queries about this collection; None until the library assigns one.
+    backend: Backend | None = field(default=None, repr=False)
+    remote: bool = False
+    # A remote collection's run count is unknown until the server says it.
+    run_count_known: bool = True
 
     @property
     def summary(self) -> str:
         """A short status line: run count, or what is happening or wrong."""
         if self.state is CollectionState.FAILED:
             return f"failed: {self.error}"
-        label = f"{self.run_count:,} run{'s' if self.run_count != 1 else ''}"
+        if self.run_count_known:
+            label = f"{self.run_count:,} run{'s' if self.run_count != 1 else ''}"
+        else:
+            label = "remote"
+        if self.backend is not None and self.backend.status is not BackendStatus.ONLINE:
+            return f"{self.backend.status.value} · {label}"
         if self.state is CollectionState.LOADING:
             return f"loading… {label}"
         if self.state is CollectionState.PENDING:
@@ -63,6 +74,7 @@ class Library:
 
     def __init__(self, engine: LocalEngine | None = None) -> None:
         self.engine = engine or LocalEngine()
+        self.local = LocalBackend(self.engine)
         self._collections: dict[str, Collection] = {}
         self._lock = threading.Lock()
 
@@ -74,6 +86,40 @@ class Library:
     def get(self, collection_id: str) -> Collection | None:
         with self._lock:
             return self._collections.get(collection_id)
+
+    def backend_for(self, collection_id: str) -> Backend | None:
+        """What answers queries about the collection; None for an unknown id."""
+        collection = self.get(collection_id)
+        return None if collection is None else collection.backend
+
+    def add_remote(
+        self,
+        backend: Backend,
+        collection_id: str,
+        name: str,
+        source: str,
+        run_count: int | None,
+    ) -> Collection:
+        """Register (or refresh) a collection on a Docent server; it is ready at once."""
+        collection = self._register(
+            Collection(id=collection_id, name=name, source=source, backend=backend, remote=True)
+        )
+        collection.name = name
+        collection.state = CollectionState.READY
+        collection.run_count = run_count or 0
+        collection.run_count_known = run_count is not None
+        return collection
+
+    def add_failed(self, collection_id: str, name: str, source: str, error: str) -> Collection:
+        """Show something that could not be opened (an unreachable server) with the reason."""
+        collection = self._register(Collection(id=collection_id, name=name, source=source))
+        collection.state = CollectionState.FAILED
+        collection.error = error
+        return collection
+
+    def remove(self, collection_id: str) -> None:
+        with self._lock:
+            self._collections.pop(collection_id, None)
 
     def add_local(self, path: Path) -> Collection:
         """Register a file or directory as a collection; loading happens in `load_local`."""
@@ -101,6 +147,8 @@ class Library:
             self.load_local(collection, on_progress)
 
     def _register(self, collection: Collection) -> Collection:
+        if collection.backend is None and not collection.remote:
+            collection.backend = self.local
         with self._lock:
             existing = self._collections.get(collection.id)
             if existing is not None:

@@ -125,7 +125,22 @@ def count_query(where: str) -> str:
     return select_query(where, ["count() AS n"])
 
 
-def page_query(where: str, columns: Sequence[RunColumn], page: int) -> str:
-    """One page of the run list, in the collection's natural order."""
+def page_query(
+    where: str, columns: Sequence[RunColumn], page: int, order_by: str | None = None
+) -> str:
+    """One page of the run list, in `order_by` or else the collection's natural order."""
     items = page_select_items(columns)
-    return select_query(where, items, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    return select_query(where, items, order_by, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+
+
+def box_position(dql: str, where: str, position: int | None) -> int | None:
+    """Move an error position in a run-list query onto the WHERE box text, if it falls there."""
+    if position is None or not where.strip():
+        return None
+    start = dql.find(f"WHERE {wrap_where(where)}")
+    if start < 0:
+        return None
+    # wrap_where strips the box and adds "(": undo both to land on the box's own characters.
+    offset = start + len("WHERE (") - (len(where) - len(where.lstrip()))
+    inside = position - offset
+    return inside if 0 <= inside <= len(where) else None

@@ -397,3 +397,73 @@ def build_schema(samples: Mapping[tuple[str, str], Iterable[Any]]) -> DQLSchema:
             for table, column in json_columns()
         }
     )
+
+
+# --------------------------------------------------------------------------- a server's schema
+
+_SERVER_KINDS = {"float": "number", "int": "number", "str": "str", "bool": "bool"}
+
+
+def parse_pseudo_column(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """`metadata_json->'a'->'b'` → ("metadata_json", ("a", "b")); None for anything else."""
+    column, arrow, rest = name.partition("->")
+    if not arrow or not column.isidentifier():
+        return None
+    path: list[str] = []
+    text = "->" + rest
+    while text:
+        if not text.startswith("->'"):
+            return None
+        key: list[str] = []
+        index = 3
+        while True:
+            end = text.find("'", index)
+            if end < 0:
+                return None
+            key.append(text[index:end])
+            if text.startswith("''", end):
+                key.append("'")
+                index = end + 2
+                continue
+            break
+        path.append("".join(key))
+        text = text[end + 1 :]
+    return column, tuple(path)
+
+
+def schema_from_server(schema: Any, metadata_fields: Any = None) -> DQLSchema:
+    """A DQLSchema from `GET /dql/{cid}/schema`, with field kinds from the metadata-fields answer.
+
+    The schema lists paths but not their types; `agent_run_metadata_fields` names scalar paths
+    (`metadata.a.b`) with their type, so a path it does not list holds no scalar. Without that
+    answer every path counts as a string. The server gives no counts: `runs` is 0 and the
+    server's order (by name) stands.
+    """
+    kinds: dict[str, str] | None = None
+    if isinstance(metadata_fields, dict) and isinstance(metadata_fields.get("fields"), list):
+        kinds = {}
+        for field in metadata_fields["fields"]:
+            if isinstance(field, dict) and isinstance(field.get("name"), str):
+                name = field["name"].removeprefix("metadata.")
+                kinds[name] = _SERVER_KINDS.get(str(field.get("type")), "str")
+    found: dict[tuple[str, str], list[MetadataField]] = {key: [] for key in json_columns()}
+    tables = schema.get("tables") if isinstance(schema, dict) else None
+    for table in tables if isinstance(tables, list) else []:
+        if not isinstance(table, dict) or not isinstance(table.get("columns"), list):
+            continue
+        for entry in table["columns"]:
+            name = entry.get("name") if isinstance(entry, dict) else None
+            parsed = parse_pseudo_column(name) if isinstance(name, str) else None
+            if parsed is None or (str(table.get("name")), parsed[0]) not in found:
+                continue
+            column, path = parsed
+            if (
+                table.get("name") == "agent_runs"
+                and column == "metadata_json"
+                and kinds is not None
+            ):
+                kind = kinds.get(".".join(path), "object")
+            else:
+                kind = "str"
+            found[(str(table["name"]), column)].append(MetadataField(path, kind, 0))
+    return DQLSchema({key: tuple(fields) for key, fields in found.items()})

@@ -12,7 +12,11 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from docent_tui.core.library import Collection, Library
-from docent_tui.tui.messages import CollectionsChanged
+from docent_tui.core.remote.connect import Connector, RemoteTarget, connect
+from docent_tui.core.remote.errors import NotFound, RemoteError
+from docent_tui.core.remote.remote_backend import RemoteBackend, RemoteEvent, RunRefreshed
+from docent_tui.core.sanitize import one_line
+from docent_tui.tui.messages import CollectionsChanged, RemoteChanged, ShowCollection
 from docent_tui.tui.screens.browser import BrowserScreen
 from docent_tui.tui.screens.help import HelpScreen
 
@@ -44,17 +48,72 @@ class DocentApp(App[None]):
         load: Iterable[Collection] = (),
         where: str = "",
         filter_debounce: float = 0.3,
+        remote: RemoteTarget | None = None,
+        connector: Connector = connect,
     ) -> None:
         super().__init__()
         self.library = library
         self.filter_debounce = filter_debounce
         self._to_load = list(load)
+        self.remote = remote
+        self.connector = connector
+        self.remote_backend: RemoteBackend | None = None
         self.browser = BrowserScreen(where)
 
     def on_mount(self) -> None:
         self.push_screen(self.browser)
         for collection in self._to_load:
             self._load(collection)
+        if self.remote is not None:
+            self._connect(self.remote)
+
+    async def on_unmount(self) -> None:
+        if self.remote_backend is not None:
+            await self.remote_backend.aclose()
+
+    @work(group="remote", exit_on_error=False)
+    async def _connect(self, target: RemoteTarget) -> None:
+        """List the server's collections into the pane, then go to the one asked for."""
+        backend = self.connector(target.settings, self._remote_event)
+        self.remote_backend = backend
+        host = target.settings.frontend_host
+        placeholder = f"remote:{target.settings.api_url}"
+        self.library.add_failed(placeholder, host, target.settings.api_url, "connecting…")
+        self._announce()
+        try:
+            listed = await backend.list_collections()
+        except RemoteError as error:
+            self.library.add_failed(placeholder, host, target.settings.api_url, error.message)
+            self._announce()
+            return
+        self.library.remove(placeholder)
+        for info in listed:
+            self.library.add_remote(backend, info.id, info.name or info.id, host, info.run_count)
+        wanted = target.collection_id
+        if wanted is not None and self.library.get(wanted) is None:
+            try:
+                found = await backend.get_collection(wanted)
+                self.library.add_remote(
+                    backend, found.id, found.name or found.id, host, found.run_count
+                )
+            except NotFound:
+                self._tell(f"Collection {wanted} was not found on {host}.")
+                wanted = None
+            except RemoteError as error:
+                self._tell(f"Could not open collection {wanted}: {error.message}")
+                wanted = None
+        self._announce()
+        if wanted is not None:
+            self.browser.post_message(ShowCollection(wanted, target.run_id))
+
+    def _tell(self, text: str) -> None:
+        self.notify(one_line(text, limit=300), severity="error", markup=False, timeout=10)
+
+    def _remote_event(self, event: RemoteEvent) -> None:
+        if isinstance(event, RunRefreshed):
+            self.browser.post_message(RemoteChanged(event.collection_id, event.run_id))
+        else:
+            self.browser.post_message(RemoteChanged())
 
     @work(thread=True, group="load", exit_on_error=False)
     def _load(self, collection: Collection) -> None:

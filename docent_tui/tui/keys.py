@@ -24,10 +24,12 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Run list", "enter / double-click", "open the run"),
     KeyHelp("Run list", "/", "edit the DQL WHERE filter"),
     KeyHelp("Run list", "!", "list files and samples that could not be loaded"),
+    KeyHelp("Run list", "w", "copy the run's Docent web URL (remote collections)"),
     KeyHelp("WHERE box", "enter / ↓", "back to the run list"),
     KeyHelp("WHERE box", "escape", "restore the last valid filter"),
     KeyHelp("Transcript", "↑ ↓ / j k", "scroll"),
     KeyHelp("Transcript", "pgup pgdn / g G", "page, top, bottom"),
     KeyHelp("Transcript", "[ ]", "previous / next message"),
+    KeyHelp("Transcript", "w", "copy the run's Docent web URL (OSC 52, works over SSH)"),
     KeyHelp("Transcript", "escape", "back to the run list"),
 )

@@ -62,9 +62,10 @@ class PageReady(Message):
 class RunOpened(Message):
     """A run was fetched and parsed, ready for the transcript viewer."""
 
-    def __init__(self, collection_id: str, run: AgentRun) -> None:
+    def __init__(self, collection_id: str, run: AgentRun, web_url: str | None = None) -> None:
         self.collection_id = collection_id
         self.run = run
+        self.web_url = web_url
         super().__init__()
 
 
@@ -74,4 +75,31 @@ class RunOpenFailed(Message):
     def __init__(self, run_id: str, reason: str) -> None:
         self.run_id = run_id
         self.reason = reason
+        super().__init__()
+
+
+class RunsFailed(Message):
+    """The run list could not be fetched (server unreachable, not authorised...)."""
+
+    def __init__(self, generation: int, reason: str) -> None:
+        self.generation = generation
+        self.reason = reason
+        super().__init__()
+
+
+class RemoteChanged(Message):
+    """A remote backend went online/offline, or refreshed a run in the background."""
+
+    def __init__(self, collection_id: str | None = None, run_id: str | None = None) -> None:
+        self.collection_id = collection_id
+        self.run_id = run_id
+        super().__init__()
+
+
+class ShowCollection(Message):
+    """Go to this collection, and open this run, once it is listed."""
+
+    def __init__(self, collection_id: str, run_id: str | None = None) -> None:
+        self.collection_id = collection_id
+        self.run_id = run_id
         super().__init__()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -13,18 +14,29 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 
-from docent_tui.core.engine import DQLError, QueryCancelled
+from docent_tui.core.backend import Backend
+from docent_tui.core.engine import DQLError, DQLResult, QueryCancelled
 from docent_tui.core.library import CollectionState
 from docent_tui.core.models import AgentRun
-from docent_tui.core.run_list import RunColumn, count_query, default_columns, page_query
+from docent_tui.core.remote.errors import RemoteError
+from docent_tui.core.run_list import (
+    RunColumn,
+    box_position,
+    count_query,
+    default_columns,
+    page_query,
+)
 from docent_tui.core.sanitize import one_line
 from docent_tui.tui.messages import (
     CollectionsChanged,
     FilterFailed,
     PageReady,
+    RemoteChanged,
     RunOpened,
     RunOpenFailed,
+    RunsFailed,
     RunsReady,
+    ShowCollection,
 )
 from docent_tui.tui.screens.problems import ProblemsScreen
 from docent_tui.tui.widgets.collection_list import CollectionList
@@ -33,6 +45,9 @@ from docent_tui.tui.widgets.where_box import FilterError, WhereBox
 
 if TYPE_CHECKING:
     from docent_tui.tui.app import DocentApp
+
+# Rows around the cursor whose runs are fetched ahead, nearest first.
+PREFETCH_STEPS = (1, -1, 2, 3)
 
 
 class BrowserScreen(Screen[None]):
@@ -43,6 +58,7 @@ class BrowserScreen(Screen[None]):
         Binding("slash", "focus_where", "Filter", priority=True),
         Binding("escape", "back", "Back", show=False),
         Binding("exclamation_mark", "problems", "Load problems", show=False),
+        Binding("w", "copy_web_url", "Copy web URL", show=False),
     ]
 
     def __init__(self, initial_where: str = "") -> None:
@@ -84,6 +100,9 @@ class BrowserScreen(Screen[None]):
         collections = self.docent_app.library.collections
         listing = self.query_one(CollectionList)
         listing.show(collections)
+        library = self.docent_app.library
+        if self.collection_id is not None and library.get(self.collection_id) is None:
+            self.collection_id = None
         if self.collection_id is None and collections:
             self.select_collection(collections[0].id)
         elif self.collection_id is not None:
@@ -98,6 +117,44 @@ class BrowserScreen(Screen[None]):
     @on(CollectionsChanged)
     def _collections_changed(self) -> None:
         self.refresh_collections()
+
+    @on(ShowCollection)
+    def _show_collection(self, message: ShowCollection) -> None:
+        """Go to a collection (and open a run) named on the command line."""
+        self.refresh_collections()
+        self.query_one(CollectionList).highlight_collection(message.collection_id)
+        if message.collection_id != self.collection_id:
+            self.select_collection(message.collection_id)
+        if message.run_id is not None:
+            self.open_run(message.collection_id, message.run_id)
+
+    @on(RemoteChanged)
+    def _remote_changed(self, message: RemoteChanged) -> None:
+        self.refresh_collections()
+        if self._shown_collection == self.collection_id:
+            self._show_count(self.query_one(RunTable).total)
+        if message.collection_id is not None and message.run_id is not None:
+            self._refresh_open_run(message.collection_id, message.run_id)
+
+    @work(group="refresh", exit_on_error=False)
+    async def _refresh_open_run(self, collection_id: str, run_id: str) -> None:
+        from docent_tui.tui.screens.transcript import TranscriptScreen
+
+        screen = self.app.screen
+        if not isinstance(screen, TranscriptScreen):
+            return
+        shown: TranscriptScreen = screen
+        if shown.run.id != run_id or shown.collection_id != collection_id:
+            return
+        try:
+            record = await self._backend(collection_id).get_run(collection_id, run_id)
+            if record is None:
+                return
+            run = await asyncio.to_thread(AgentRun.from_record, record)
+        except Exception:  # the copy on screen stays; the next open tries again
+            return
+        if self.app.screen is shown:
+            shown.show_refreshed(run)
 
     @on(OptionList.OptionHighlighted, "#collections")
     def _collection_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -186,12 +243,14 @@ class BrowserScreen(Screen[None]):
         self._set_status("filtering…")
         self._query_runs(self._next_generation(), self.collection_id, where)
 
-    @work(thread=True, exclusive=True, group="runlist", exit_on_error=False)
-    def _query_runs(self, generation: int, collection_id: str, where: str) -> None:
+    @work(exclusive=True, group="runlist", exit_on_error=False)
+    async def _query_runs(self, generation: int, collection_id: str, where: str) -> None:
         try:
-            self.post_message(self._fetch_runs(generation, collection_id, where))
+            self.post_message(await self._fetch_runs(generation, collection_id, where))
         except QueryCancelled:
             return
+        except RemoteError as error:
+            self.post_message(RunsFailed(generation, error.message))
         except DQLError as error:
             failure = FilterFailed(generation, where, error.message, error.position)
             if collection_id == self._shown_collection or not where.strip():
@@ -199,30 +258,49 @@ class BrowserScreen(Screen[None]):
                 return
             # Nothing of this collection is on screen yet: show all its runs, and the error.
             try:
-                unfiltered = self._fetch_runs(generation, collection_id, "")
-            except (QueryCancelled, DQLError):
+                unfiltered = await self._fetch_runs(generation, collection_id, "")
+            except (QueryCancelled, DQLError, RemoteError):
                 self.post_message(failure)
                 return
             unfiltered.failure = failure
             self.post_message(unfiltered)
 
-    def _fetch_runs(self, generation: int, collection_id: str, where: str) -> RunsReady:
-        """Count and first page of `where` (runs in a worker thread)."""
-        engine = self.docent_app.library.engine
+    async def _fetch_runs(self, generation: int, collection_id: str, where: str) -> RunsReady:
+        """Count and first page of `where`."""
+        backend = self._backend(collection_id)
         channel = f"runlist:{id(self)}"
-        engine.validate_where(where)
+        backend.validate_where(where)
         columns = self._columns.get(collection_id)
         if columns is None:
-            columns = default_columns(engine.introspect(collection_id))
+            columns = default_columns(await backend.schema(collection_id))
             self._columns[collection_id] = columns
         count = count_query(where)
-        total_result = engine.execute(collection_id, count, channel=channel, generation=generation)
-        total = int(total_result.rows[0][0]) if total_result.rows else 0
-        first_page = page_query(where, columns, 0)
-        rows = engine.execute(
-            collection_id, first_page, channel=channel, generation=generation
-        ).rows
-        return RunsReady(generation, collection_id, where, columns, total, rows)
+        counted = await self._execute(backend, collection_id, count, where, channel, generation)
+        total = int(counted.rows[0][0]) if counted.rows else 0
+        first_page = page_query(where, columns, 0, backend.default_order)
+        page = await self._execute(backend, collection_id, first_page, where, channel, generation)
+        return RunsReady(generation, collection_id, where, columns, total, page.rows)
+
+    @staticmethod
+    async def _execute(
+        backend: Backend,
+        collection_id: str,
+        dql: str,
+        where: str,
+        channel: str,
+        generation: int,
+    ) -> DQLResult:
+        """Run one run-list query; an error's position is moved onto the WHERE box text."""
+        try:
+            return await backend.execute(collection_id, dql, channel=channel, generation=generation)
+        except DQLError as error:
+            raise DQLError(error.message, box_position(dql, where, error.position)) from None
+
+    def _backend(self, collection_id: str) -> Backend:
+        backend = self.docent_app.library.backend_for(collection_id)
+        if backend is None:
+            raise RemoteError("this collection is no longer open")
+        return backend
 
     @on(RunsReady)
     def _runs_ready(self, message: RunsReady) -> None:
@@ -239,6 +317,12 @@ class BrowserScreen(Screen[None]):
         else:
             self._filter_failed(message.failure)
 
+    @on(RunsFailed)
+    def _runs_failed(self, message: RunsFailed) -> None:
+        if message.generation != self.generation:
+            return
+        self._set_status(one_line(message.reason, limit=200), error=True)
+
     @on(FilterFailed)
     def _filter_failed(self, message: FilterFailed) -> None:
         if message.generation != self.generation:
@@ -248,15 +332,20 @@ class BrowserScreen(Screen[None]):
 
     def _show_count(self, shown: int, note: str = "") -> None:
         collection = self.docent_app.library.get(self.collection_id or "")
-        total = collection.run_count if collection else shown
+        total = collection.run_count if collection and collection.run_count_known else shown
         if self.where_applied.strip():
             text = f"{shown:,} of {total:,} runs match"
         else:
-            text = f"{total:,} run{'s' if total != 1 else ''}"
+            text = f"{shown:,} run{'s' if shown != 1 else ''}"
+        backend = collection.backend if collection is not None else None
+        if backend is not None and backend.status_detail:
+            note = backend.status_detail + (f" · {note}" if note else "")
         self._set_status(text + (f" · {note}" if note else ""))
 
-    def _set_status(self, text: str) -> None:
-        self.query_one("#run-status", Static).update(Text(text))
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#run-status", Static)
+        status.set_class(error, "-error")
+        status.update(Text(text))
 
     # -- paging and opening ------------------------------------------------------------------
 
@@ -269,8 +358,8 @@ class BrowserScreen(Screen[None]):
         for page in message.pages:
             self._fetch_page(message.generation, self.collection_id, where, columns, page)
 
-    @work(thread=True, group="pages", exit_on_error=False)
-    def _fetch_page(
+    @work(group="pages", exit_on_error=False)
+    async def _fetch_page(
         self,
         generation: int,
         collection_id: str,
@@ -278,10 +367,11 @@ class BrowserScreen(Screen[None]):
         columns: list[RunColumn],
         page: int,
     ) -> None:
-        engine = self.docent_app.library.engine
         try:
-            rows = engine.execute(collection_id, page_query(where, columns, page)).rows
-        except (DQLError, QueryCancelled):
+            backend = self._backend(collection_id)
+            query = page_query(where, columns, page, backend.default_order)
+            rows = (await backend.execute(collection_id, query)).rows
+        except (DQLError, QueryCancelled, RemoteError):
             return
         self.post_message(PageReady(generation, page, rows))
 
@@ -289,31 +379,51 @@ class BrowserScreen(Screen[None]):
     def _page_ready(self, message: PageReady) -> None:
         self.query_one(RunTable).add_page(message.generation, message.page, message.rows)
 
+    @on(RunTable.CursorMoved)
+    def _cursor_moved(self, message: RunTable.CursorMoved) -> None:
+        """Fetch the runs around the cursor before they are asked for (remote collections)."""
+        if self.collection_id is None:
+            return
+        backend = self.docent_app.library.backend_for(self.collection_id)
+        if backend is None:
+            return
+        table = self.query_one(RunTable)
+        nearby = [table.run_id_at(message.row + step) for step in PREFETCH_STEPS]
+        backend.prefetch(self.collection_id, [run_id for run_id in nearby if run_id])
+
     @on(RunTable.RunChosen)
     def _run_chosen(self, message: RunTable.RunChosen) -> None:
         if self.collection_id is not None:
-            self._set_status(f"opening {one_line(message.run_id, limit=40)}…")
-            self._open_run(self.collection_id, message.run_id)
+            self.open_run(self.collection_id, message.run_id)
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _open_run(self, collection_id: str, run_id: str) -> None:
+    def open_run(self, collection_id: str, run_id: str) -> None:
+        """Fetch a run and show it in the transcript viewer."""
+        self._set_status(f"opening {one_line(run_id, limit=40)}…")
+        self._open_run(collection_id, run_id)
+
+    @work(exclusive=True, group="open", exit_on_error=False)
+    async def _open_run(self, collection_id: str, run_id: str) -> None:
         try:
-            record = self.docent_app.library.engine.get_run(collection_id, run_id)
-            run = None if record is None else AgentRun.from_record(record)
+            backend = self._backend(collection_id)
+            record = await backend.get_run(collection_id, run_id)
+            run = None if record is None else await asyncio.to_thread(AgentRun.from_record, record)
+        except RemoteError as error:
+            self.post_message(RunOpenFailed(run_id, error.message))
+            return
         except Exception as error:  # a broken run is reported, never fatal
             self.post_message(RunOpenFailed(run_id, f"could not read the run: {error}"))
             return
         if run is None:
             self.post_message(RunOpenFailed(run_id, "run not found in this collection"))
             return
-        self.post_message(RunOpened(collection_id, run))
+        self.post_message(RunOpened(collection_id, run, backend.web_url(collection_id, run_id)))
 
     @on(RunOpened)
     def _run_opened(self, message: RunOpened) -> None:
         from docent_tui.tui.screens.transcript import TranscriptScreen
 
         self._show_count(self.query_one(RunTable).total)
-        self.app.push_screen(TranscriptScreen(message.run))
+        self.app.push_screen(TranscriptScreen(message.run, message.collection_id, message.web_url))
 
     @on(RunOpenFailed)
     def _run_open_failed(self, message: RunOpenFailed) -> None:
@@ -332,6 +442,17 @@ class BrowserScreen(Screen[None]):
     def action_back(self) -> None:
         if self.query_one(RunTable).has_focus:
             self.set_focus(self.query_one(CollectionList))
+
+    def action_copy_web_url(self) -> None:
+        from docent_tui.tui.screens.transcript import copy_web_url
+
+        table = self.query_one(RunTable)
+        run_id = table.cursor_run_id
+        backend = self.docent_app.library.backend_for(self.collection_id or "")
+        if run_id is None or backend is None or self.collection_id is None:
+            self.notify("No run under the cursor.", severity="warning", markup=False)
+            return
+        copy_web_url(self, backend.web_url(self.collection_id, run_id))
 
     def action_problems(self) -> None:
         collection = self.docent_app.library.get(self.collection_id or "")

@@ -43,11 +43,16 @@ class TranscriptScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("w", "copy_web_url", "Copy web URL"),
     ]
 
-    def __init__(self, run: AgentRun) -> None:
+    def __init__(
+        self, run: AgentRun, collection_id: str | None = None, web_url: str | None = None
+    ) -> None:
         super().__init__()
         self.run = run
+        self.collection_id = collection_id
+        self.web_url = web_url
 
     def compose(self) -> ComposeResult:
         yield Static(run_header(self.run), id="run-header")
@@ -58,3 +63,26 @@ class TranscriptScreen(Screen[None]):
         view = self.query_one(TranscriptView)
         view.show_run(self.run)
         view.focus()
+
+    def show_refreshed(self, run: AgentRun) -> None:
+        """Show a newer copy of the same run, staying at the same message."""
+        view = self.query_one(TranscriptView)
+        address = view.current_address
+        self.run = run
+        self.query_one("#run-header", Static).update(run_header(run))
+        view.show_run(run)
+        if address is not None:
+            view.scroll_to_address(address)
+        self.notify("The run changed on the server; showing the new version.", markup=False)
+
+    def action_copy_web_url(self) -> None:
+        copy_web_url(self, self.web_url)
+
+
+def copy_web_url(screen: Screen[None], url: str | None) -> None:
+    """Put a run's Docent web address on the clipboard (OSC 52, so it works over SSH)."""
+    if url is None:
+        screen.notify("Local runs have no Docent web page.", severity="warning", markup=False)
+        return
+    screen.app.copy_to_clipboard(url)
+    screen.notify(f"Copied {one_line(url, limit=100)}", markup=False)

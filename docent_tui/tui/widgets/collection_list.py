@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -42,7 +43,12 @@ class CollectionList(OptionList):
     ]
 
     def show(self, collections: Sequence[Collection]) -> None:
-        """Add new collections and refresh the prompts of known ones, keeping the highlight."""
+        """Add new collections, refresh known ones and drop gone ones, keeping the highlight."""
+        wanted = {collection.id for collection in collections}
+        for index in reversed(range(self.option_count)):
+            option_id = self.get_option_at_index(index).id
+            if option_id not in wanted:
+                self.remove_option_at_index(index)
         for collection in collections:
             prompt = collection_prompt(collection)
             try:
@@ -51,3 +57,8 @@ class CollectionList(OptionList):
                 self.add_option(Option(prompt, id=collection.id))
         if self.highlighted is None and self.option_count:
             self.highlighted = 0
+
+    def highlight_collection(self, collection_id: str) -> None:
+        """Put the highlight on a collection, if it is listed."""
+        with contextlib.suppress(OptionDoesNotExist):
+            self.highlighted = self.get_option_index(collection_id)

@@ -88,6 +88,13 @@ class RunTable(ScrollView, can_focus=True):
             self.run_id = run_id
             super().__init__()
 
+    class CursorMoved(Message):
+        """The cursor is on another row; the owner may fetch the runs around it ahead."""
+
+        def __init__(self, row: int) -> None:
+            self.row = row
+            super().__init__()
+
     class PagesWanted(Message):
         """Rows are visible whose page has not arrived; the owner should fetch these pages."""
 
@@ -146,10 +153,14 @@ class RunTable(ScrollView, can_focus=True):
         offset = index % PAGE_SIZE
         return rows[offset] if offset < len(rows) else None
 
+    def run_id_at(self, index: int) -> str | None:
+        """The run id on row `index`, if that row is loaded."""
+        row = self.row(index) if 0 <= index < self.total else None
+        return None if row is None else str(row[0])
+
     @property
     def cursor_run_id(self) -> str | None:
-        row = self.row(self.cursor_row) if self.total else None
-        return None if row is None else str(row[0])
+        return self.run_id_at(self.cursor_row)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -244,6 +255,8 @@ class RunTable(ScrollView, can_focus=True):
         elif new >= top + self._visible_rows:
             self.scroll_to(y=new - self._visible_rows + 1, animate=False)
         self.refresh()
+        if self.total:
+            self.post_message(self.CursorMoved(new))
 
     def move_cursor(self, row: int) -> None:
         if self.total:

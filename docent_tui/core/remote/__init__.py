@@ -1,0 +1,1 @@
+"""Talking to a Docent server: settings, the HTTP client and its cache (headless)."""
