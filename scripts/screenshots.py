@@ -1,4 +1,6 @@
-"""Regenerate screenshots/*.svg from the real app running on the built-in demo.
+"""Regenerate screenshots/*.svg from the real app: the built-in demo, and a Docent server.
+
+The server is the Docent-compatible test server from tests/ (run from a checkout).
 
 Usage: python scripts/screenshots.py
 """
@@ -7,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from docent_tui.cli import add_demo
 from docent_tui.core.library import Library
 from docent_tui.core.models import AgentRun, ToolMessage
+from docent_tui.core.remote.config import DocentSettings
+from docent_tui.core.remote.connect import RemoteTarget
+from docent_tui.demo import generate_runs
 from docent_tui.tui.app import DocentApp
 from docent_tui.tui.pilot_support import settle
 from docent_tui.tui.screens.transcript import TranscriptScreen
@@ -61,7 +67,52 @@ async def main() -> None:
         assert view.scroll_to_address(first_tool_error_call(app.screen.run)), "no tool error"
         await pilot.pause()
         app.save_screenshot("transcript.svg", str(OUT))
-    print(f"wrote {OUT / 'run-list.svg'} and {OUT / 'transcript.svg'}")
+    await remote()
+    print(f"wrote {', '.join(str(OUT / name) for name in SHOTS)}")
+
+
+SHOTS = ("run-list.svg", "transcript.svg", "remote.svg")
+# A fixed port, so the host shown in the screenshot does not change between runs.
+REMOTE_PORT = 48731
+REMOTE_WHERE = (
+    "metadata_json->>'task' ILIKE '%swe_bench%' AND metadata_json->>'model' ILIKE '%gpt%'"
+)
+
+
+async def remote() -> None:
+    """A Docent server's collections next to a local one, the server's runs filtered."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.docent_server import (
+        REMOTE_COLLECTION_ID,
+        SECOND_COLLECTION_ID,
+        DocentTestServer,
+    )
+
+    server = DocentTestServer(port=REMOTE_PORT)
+    server.add_collection(REMOTE_COLLECTION_ID, "swe-sweep-2026-11", generate_runs(300))
+    server.add_collection(SECOND_COLLECTION_ID, "ctf-evals", generate_runs(120, seed=3))
+    with server:
+        settings = DocentSettings(
+            api_key=server.api_key,
+            api_url=server.api_url,
+            frontend_url=server.frontend_url,
+            domain="127.0.0.1",
+        )
+        library = Library()
+        add_demo(library)
+        target = RemoteTarget(settings, REMOTE_COLLECTION_ID)
+        app = DocentApp(
+            library,
+            load=library.collections,
+            where=REMOTE_WHERE,
+            filter_debounce=0.0,
+            remote=target,
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.screen.query_one(RunTable).focus()
+            await settle(pilot)
+            app.save_screenshot("remote.svg", str(OUT))
 
 
 if __name__ == "__main__":

@@ -254,3 +254,19 @@ async def test_an_unreachable_server_marks_the_cached_collection_offline(
         text = screen_text(second)
         assert "offline" in text
     docent_server.reset()
+
+
+async def test_reload_asks_the_server_again(docent_server: DocentTestServer) -> None:
+    app = make_app(docent_server, collection_id=REMOTE_COLLECTION_ID)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_all(pilot)
+        table = app.browser.query_one(RunTable)
+        table.move_cursor(3)
+        chosen = table.cursor_run_id
+        docent_server.clear_requests()
+        await pilot.press("r")
+        await settle_all(pilot)
+        assert docent_server.count("/execute") >= 2, "count and first page fetched again"
+        assert docent_server.count("/schema") == 1
+        assert table.total == 40
+        assert table.cursor_run_id == chosen, "the cursor stays on its run"

@@ -264,6 +264,25 @@ async def test_dropped_connection_without_a_cache_raises(
     assert backend.status is BackendStatus.OFFLINE
 
 
+async def test_once_offline_a_read_tries_once_instead_of_retrying(
+    backends: Backends, docent_server: DocentTestServer
+) -> None:
+    backend = backends(retries=3, disk=False)
+    docent_server.fail_next(4, status=503)
+    with pytest.raises(ServerUnavailable):
+        await backend.execute(REMOTE_COLLECTION_ID, IDS_DQL)
+    assert docent_server.count("/execute") == 4, "online: the first attempt and three retries"
+    docent_server.clear_requests()
+    docent_server.fail_next(4, status=503)
+    with pytest.raises(ServerUnavailable):
+        await backend.execute(REMOTE_COLLECTION_ID, IDS_DQL)
+    assert docent_server.count("/execute") == 1, "offline: one attempt, so the UI answers fast"
+    docent_server.reset()
+    await backend.execute(REMOTE_COLLECTION_ID, IDS_DQL)
+    assert backend.status is BackendStatus.ONLINE
+    assert not backend.client.offline
+
+
 async def test_offline_restart_opens_cached_runs(
     backends: Backends, docent_server: DocentTestServer
 ) -> None:

@@ -68,6 +68,10 @@ class Backend(Protocol):
         """Start fetching runs the user is likely to open next; never raises."""
         ...
 
+    def forget(self, collection_id: str) -> None:
+        """Drop the session's cached answers about a collection, so the next ask is fresh."""
+        ...
+
     def web_url(self, collection_id: str, run_id: str | None = None) -> str | None:
         """The Docent web page of a collection or run; None when there is none (local)."""
         ...
@@ -115,6 +119,9 @@ class LocalBackend:
 
     def prefetch(self, collection_id: str, run_ids: Sequence[str]) -> None:
         """Local runs are read in milliseconds; there is nothing to prefetch."""
+
+    def forget(self, collection_id: str) -> None:
+        """Local answers are never cached; each query reads the engine."""
 
     def web_url(self, collection_id: str, run_id: str | None = None) -> str | None:
         return None

@@ -58,6 +58,8 @@ class Collection:
             label = f"{self.run_count:,} run{'s' if self.run_count != 1 else ''}"
         else:
             label = "remote"
+        if self.remote:
+            label += f" · {self.source}"
         if self.backend is not None and self.backend.status is not BackendStatus.ONLINE:
             return f"{self.backend.status.value} · {label}"
         if self.state is CollectionState.LOADING:

@@ -25,6 +25,7 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Run list", "/", "edit the DQL WHERE filter"),
     KeyHelp("Run list", "!", "list files and samples that could not be loaded"),
     KeyHelp("Run list", "w", "copy the run's Docent web URL (remote collections)"),
+    KeyHelp("Run list", "r", "reload: ask the server again instead of the session's cache"),
     KeyHelp("WHERE box", "enter / ↓", "back to the run list"),
     KeyHelp("WHERE box", "escape", "restore the last valid filter"),
     KeyHelp("Transcript", "↑ ↓ / j k", "scroll"),

@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,6 +103,11 @@ class ByteLRU(Generic[K, V]):
     def clear(self) -> None:
         self._items.clear()
         self._total = 0
+
+    def discard_where(self, doomed: Callable[[K], bool]) -> None:
+        """Drop every entry whose key `doomed` picks."""
+        for key in [key for key in self._items if doomed(key)]:
+            self.discard(key)
 
     def __contains__(self, key: object) -> bool:
         return key in self._items

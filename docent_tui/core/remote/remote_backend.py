@@ -472,6 +472,16 @@ class RemoteBackend:
             except Exception as exc:  # a prefetch is only a guess; it never breaks anything
                 logger.debug("prefetch of a run failed: %r", exc)
 
+    def forget(self, collection_id: str) -> None:
+        """Drop the session's answers about a collection (not its runs) and the collection list.
+
+        The next filter, schema or count asks the server again; disk copies stay for offline.
+        """
+        self.memory.small.discard_where(
+            lambda key: key == (COLLECTIONS,) or (len(key) > 1 and key[1] == collection_id)
+        )
+        self._missing = {key for key in self._missing if key[0] != collection_id}
+
     def _known(self, key: tuple[str, str]) -> bool:
         return key in self._missing or key in self.memory.runs or key in self._run_tasks
 

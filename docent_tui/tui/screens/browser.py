@@ -59,6 +59,7 @@ class BrowserScreen(Screen[None]):
         Binding("escape", "back", "Back", show=False),
         Binding("exclamation_mark", "problems", "Load problems", show=False),
         Binding("w", "copy_web_url", "Copy web URL", show=False),
+        Binding("r", "reload", "Reload", show=False),
     ]
 
     def __init__(self, initial_where: str = "") -> None:
@@ -311,11 +312,21 @@ class BrowserScreen(Screen[None]):
         self._shown_collection = message.collection_id
         self.where_applied = message.where
         table.reset(message.generation, message.columns, message.total, message.first_page, keep)
+        self._note_collection_size(message)
         if message.failure is None:
             self.query_one(FilterError).clear()
             self._show_count(message.total)
         else:
             self._filter_failed(message.failure)
+
+    def _note_collection_size(self, message: RunsReady) -> None:
+        """With no filter a remote count is the collection's size, fresher than its listing."""
+        collection = self.docent_app.library.get(message.collection_id)
+        if collection is None or not collection.remote or message.where.strip():
+            return
+        if (collection.run_count, collection.run_count_known) != (message.total, True):
+            collection.run_count, collection.run_count_known = message.total, True
+            self.query_one(CollectionList).show(self.docent_app.library.collections)
 
     @on(RunsFailed)
     def _runs_failed(self, message: RunsFailed) -> None:
@@ -442,6 +453,17 @@ class BrowserScreen(Screen[None]):
     def action_back(self) -> None:
         if self.query_one(RunTable).has_focus:
             self.set_focus(self.query_one(CollectionList))
+
+    def action_reload(self) -> None:
+        """Ask again: new runs on a server, new fields in the schema."""
+        if self.collection_id is None:
+            return
+        collection = self.docent_app.library.get(self.collection_id)
+        if collection is None or collection.backend is None:
+            return
+        collection.backend.forget(self.collection_id)
+        self._columns.pop(self.collection_id, None)
+        self.run_filter()
 
     def action_copy_web_url(self) -> None:
         from docent_tui.tui.screens.transcript import copy_web_url

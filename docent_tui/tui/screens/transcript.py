@@ -75,6 +75,10 @@ class TranscriptScreen(Screen[None]):
             view.scroll_to_address(address)
         self.notify("The run changed on the server; showing the new version.", markup=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Local runs have no web page: the key is left out of the footer for them.
+        return not (action == "copy_web_url" and self.web_url is None)
+
     def action_copy_web_url(self) -> None:
         copy_web_url(self, self.web_url)
 
