@@ -106,6 +106,8 @@ def remote_target(source: str | None, profile: str | None) -> RemoteTarget:
         raise SourceError(str(error)) from None
     if source is None:
         return RemoteTarget(settings, settings.collection_id)
+    for note in settings.notes:
+        print(f"docent-tui: {one_line(note, limit=300)}", file=sys.stderr)
     target = parse_target(source)
     if target is None:
         raise SourceError(f"{source}: no such file or directory, nor a Docent URL or collection id")
@@ -221,6 +223,11 @@ def _run_remote_query(source: str, dql: str, profile: str | None, as_json: bool)
         print("docent-tui: the URL names no collection", file=sys.stderr)
         return EXIT_USAGE
     collection_id = target.collection_id
+    if not target.settings.has_api_key:
+        print(
+            "docent-tui: no DOCENT_API_KEY found (environment or docent.env); trying without one",
+            file=sys.stderr,
+        )
 
     async def execute() -> tuple[DQLResult, str]:
         backend = connect(target.settings, backoff=retry_backoff)

@@ -26,6 +26,7 @@ from tests.docent_server import (
 )
 
 REMOTE_RUNS = [run["id"] for run in generate_runs(40)]
+THIRD_COLLECTION_ID = "c0ffee00-1111-4222-8333-444455556666"
 
 
 def settings_for(server: DocentTestServer, key: str | None = None) -> DocentSettings:
@@ -270,3 +271,56 @@ async def test_reload_asks_the_server_again(docent_server: DocentTestServer) -> 
         assert docent_server.count("/schema") == 1
         assert table.total == 40
         assert table.cursor_run_id == chosen, "the cursor stays on its run"
+
+
+async def test_connecting_is_not_shown_as_a_failure(docent_server: DocentTestServer) -> None:
+    docent_server.hang_next(1, path_contains="/collections")
+    app = make_app(docent_server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while docent_server.hanging == 0:
+            await pilot.pause()
+        [placeholder] = app.library.collections
+        assert placeholder.state is CollectionState.LOADING
+        assert placeholder.summary == "connecting…"
+        docent_server.release()
+        await settle_all(pilot)
+        assert {c.id for c in app.library.collections} == {
+            REMOTE_COLLECTION_ID,
+            SECOND_COLLECTION_ID,
+        }
+
+
+async def test_a_server_failure_replaces_an_old_filter_error(
+    docent_server: DocentTestServer,
+) -> None:
+    app = make_app(docent_server, collection_id=REMOTE_COLLECTION_ID)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_all(pilot)
+        await type_filter(pilot, "nonexistent_column = 1")
+        assert "nonexistent_column" in str(app.browser.query_one(FilterError).render())
+        docent_server.fail_next(100, status=500)
+        await type_filter(pilot, "agent_runs.name IS NOT NULL")
+        assert str(app.browser.query_one(FilterError).render()).strip() == ""
+        assert "HTTP 500" in screen_text(app)
+
+
+async def test_rows_that_failed_to_load_are_asked_for_again() -> None:
+    # Its own server: more than one page of runs, without changing the shared one.
+    with DocentTestServer() as server:
+        server.add_collection(THIRD_COLLECTION_ID, "big-remote", generate_runs(450, seed=2))
+        app = make_app(server, collection_id=THIRD_COLLECTION_ID)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle_all(pilot)
+            table = app.browser.query_one(RunTable)
+            assert table.total == 450
+            server.fail_next(100, status=500)
+            await pilot.press("G")
+            await settle_all(pilot)
+            assert table.cursor_run_id is None
+            assert "some rows could not load" in screen_text(app)
+            await pilot.press("enter")
+            assert any("not loaded yet" in str(n.message) for n in app._notifications)
+            server.reset()
+            await pilot.press("k")
+            await settle_all(pilot)
+            assert table.run_id_at(448) is not None

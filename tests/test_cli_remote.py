@@ -157,3 +157,57 @@ def test_an_unknown_profile_exits_3(capsys: pytest.CaptureFixture[str], tmp_path
         assert main(["query", REMOTE_COLLECTION_ID, COUNT, "--profile", "nope"]) == 3
     err = capsys.readouterr().err
     assert "Profile 'nope' not found" in err and config in err
+
+
+def test_the_default_domain_is_not_the_configured_host_when_urls_are_set(
+    configured: DocentTestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"https://docent.transluce.org/dashboard/{REMOTE_COLLECTION_ID}"
+    assert main(["query", url, COUNT]) == 3
+    assert "docent.transluce.org is not your configured Docent host" in capsys.readouterr().err
+    assert configured.count() == 0
+
+
+def test_a_rejected_key_names_the_file_it_came_from(
+    docent_server: DocentTestServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = tmp_path / "docent.env"
+    config.write_text(
+        f"DOCENT_API_KEY=dk_stale_key\nDOCENT_API_URL={docent_server.api_url}\n"
+        f"DOCENT_FRONTEND_URL={docent_server.frontend_url}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DOCENT_API_KEY", docent_server.api_key)
+    assert main(["query", REMOTE_COLLECTION_ID, COUNT]) == 3
+    err = capsys.readouterr().err
+    assert f"rejected the API key from {config}" in err
+    assert "dk_stale_key" not in err
+
+
+def test_a_profile_a_plain_file_cannot_honour_is_reported(
+    configured: DocentTestServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "docent.env").write_text("DOCENT_COLLECTION_ID=\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["query", REMOTE_COLLECTION_ID, COUNT, "--profile", "staging"]) == 0
+    assert "profile 'staging' was ignored" in capsys.readouterr().err
+
+
+def test_no_key_is_said_before_trying(
+    docent_server: DocentTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DOCENT_API_URL", docent_server.api_url)
+    monkeypatch.setenv("DOCENT_FRONTEND_URL", docent_server.frontend_url)
+    assert main(["query", REMOTE_COLLECTION_ID, COUNT]) == 3
+    err = capsys.readouterr().err
+    assert "no DOCENT_API_KEY found" in err
+    assert "Docent needs an API key" in err

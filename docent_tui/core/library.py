@@ -63,7 +63,7 @@ class Collection:
         if self.backend is not None and self.backend.status is not BackendStatus.ONLINE:
             return f"{self.backend.status.value} · {label}"
         if self.state is CollectionState.LOADING:
-            return f"loading… {label}"
+            return f"loading… {label}" if self.run_count_known else "connecting…"
         if self.state is CollectionState.PENDING:
             return "waiting to load"
         if self.problems:
@@ -110,6 +110,13 @@ class Library:
         collection.state = CollectionState.READY
         collection.run_count = run_count or 0
         collection.run_count_known = run_count is not None
+        return collection
+
+    def add_connecting(self, collection_id: str, name: str, source: str) -> Collection:
+        """Hold a place in the pane while a server is asked for its collections."""
+        collection = self._register(Collection(id=collection_id, name=name, source=source))
+        collection.state = CollectionState.LOADING
+        collection.run_count_known = False
         return collection
 
     def add_failed(self, collection_id: str, name: str, source: str, error: str) -> Collection:

@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from docent_tui.core.library import Collection, Library
 from docent_tui.core.remote.connect import Connector, RemoteTarget, connect
@@ -78,8 +79,16 @@ class DocentApp(App[None]):
         self.remote_backend = backend
         host = target.settings.frontend_host
         placeholder = f"remote:{target.settings.api_url}"
-        self.library.add_failed(placeholder, host, target.settings.api_url, "connecting…")
+        self.library.add_connecting(placeholder, host, target.settings.api_url)
         self._announce()
+        for note in target.settings.notes:
+            self._tell(note, severity="warning")
+        if not target.settings.has_api_key:
+            self._tell(
+                "No DOCENT_API_KEY found (environment or docent.env): "
+                "only collections open to everyone can be read.",
+                severity="warning",
+            )
         try:
             listed = await backend.list_collections()
         except RemoteError as error:
@@ -106,8 +115,8 @@ class DocentApp(App[None]):
         if wanted is not None:
             self.browser.post_message(ShowCollection(wanted, target.run_id))
 
-    def _tell(self, text: str) -> None:
-        self.notify(one_line(text, limit=300), severity="error", markup=False, timeout=10)
+    def _tell(self, text: str, severity: SeverityLevel = "error") -> None:
+        self.notify(one_line(text, limit=300), severity=severity, markup=False, timeout=10)
 
     def _remote_event(self, event: RemoteEvent) -> None:
         if isinstance(event, RunRefreshed):

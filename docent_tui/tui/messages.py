@@ -59,6 +59,16 @@ class PageReady(Message):
         super().__init__()
 
 
+class PageFailed(Message):
+    """A further page could not be fetched; it is asked for again when next shown."""
+
+    def __init__(self, generation: int, page: int, reason: str) -> None:
+        self.generation = generation
+        self.page = page
+        self.reason = reason
+        super().__init__()
+
+
 class RunOpened(Message):
     """A run was fetched and parsed, ready for the transcript viewer."""
 

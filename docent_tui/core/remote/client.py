@@ -39,8 +39,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=60.0, pool=60.0)
-"""Connect fast or fail; a multi-megabyte run may take long, so `read` is per gap between bytes."""
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=60.0)
+"""Connect fast or fail; `read` is per gap between bytes, so a multi-megabyte run streams on."""
+
+RETRIED_STATUSES = frozenset({502, 503, 504})
+"""Gateway answers that say the server is down or restarting: worth asking again."""
 
 THREAD_PARSE_BYTES = 256 * 1024
 """Bodies at least this big are parsed in a worker thread so the event loop never stalls."""
@@ -133,6 +136,8 @@ class DocentClient:
         self._backoff = backoff
         self._sleep = sleep
         self._key = settings.api_key or ""
+        # Optional on RemoteSettings: DocentSettings says where the key came from.
+        self._key_source = getattr(settings, "api_key_source", None)
         headers = {"Accept": "application/json"}
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
@@ -276,6 +281,11 @@ class DocentClient:
                 raise RemoteError(
                     self._clean(f"The Docent API URL {self.api_url} is not an http(s) URL.")
                 ) from None
+            except httpx.ReadTimeout as exc:
+                # A server that stopped answering would hold each retry as long again.
+                seconds = self._http.timeout.read
+                message = f"Docent at {self.host} did not answer within {seconds:.0f} s"
+                raise ServerUnavailable(self._clean(message)) from exc
             except httpx.TransportError as exc:
                 failure = _describe_transport_error(exc)
             else:
@@ -283,6 +293,10 @@ class DocentClient:
                     return response
                 status = response.status_code
                 failure = f"HTTP {status}: {self._detail(response)}"
+                if status not in RETRIED_STATUSES:
+                    # The server answered: it is up, but failed on this request.
+                    message = f"Docent at {self.host} failed on this request: {failure}"
+                    raise RemoteError(self._clean(message), status)
             if attempt >= (0 if self.offline else self.retries):
                 tries = f" (after {attempt + 1} attempts)" if attempt else ""
                 message = f"Could not reach Docent at {self.host}: {failure}{tries}"
@@ -332,7 +346,10 @@ class DocentClient:
         detail = self._detail(response)
         if not self._key:
             return self._clean(f"Docent needs an API key (HTTP {status}: {detail}). {_KEY_FIX}")
-        return self._clean(f"Docent rejected the API key (HTTP {status}: {detail}). {_KEY_FIX}")
+        source = f" from {self._key_source}" if self._key_source else ""
+        return self._clean(
+            f"Docent rejected the API key{source} (HTTP {status}: {detail}). {_KEY_FIX}"
+        )
 
     def _detail(self, response: httpx.Response) -> str:
         """The SDK's error text for an answer: JSON `detail`, HTML hint or raw text, trace ids."""

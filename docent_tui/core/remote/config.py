@@ -63,6 +63,10 @@ class DocentSettings:
     collection_id: str | None = None
     profile: str | None = None
     config_file: Path | None = None
+    api_key_source: str | None = None
+    """Where the key came from, to name in "rejected" messages (never the key itself)."""
+    notes: tuple[str, ...] = ()
+    """Things worth telling the user, such as a --profile that a plain file ignores."""
 
     @property
     def api_host(self) -> str:
@@ -407,8 +411,14 @@ def resolve_settings(
     if (api is None or web is None) and sdk_domain_host(chosen_domain) in LOCAL_DOMAINS:
         raise ConfigError(LOCAL_DOMAIN_MESSAGE)
     api = api or f"https://api.{chosen_domain}"
+    requested = profile or env.get("DOCENT_PROFILE")
+    notes: tuple[str, ...] = ()
+    if requested and config.path is not None and config.section is None:
+        notes = (f"{config.path} has no [profile] sections: profile {requested!r} was ignored",)
     return DocentSettings(
         api_key=values.get("DOCENT_API_KEY") or env.get("DOCENT_API_KEY"),
+        api_key_source=_key_source(values, env, config.path),
+        notes=notes,
         api_url=api if api.endswith("/rest") else f"{api}/rest",
         frontend_url=web or f"https://{chosen_domain}",
         domain=chosen_domain,
@@ -417,6 +427,15 @@ def resolve_settings(
         profile=config.section,
         config_file=config.path,
     )
+
+
+def _key_source(values: Mapping[str, str], env: Mapping[str, str], path: Path | None) -> str | None:
+    """Where the SDK's order (file first, then environment) found the key."""
+    if values.get("DOCENT_API_KEY"):
+        return str(path)
+    if env.get("DOCENT_API_KEY"):
+        return "the DOCENT_API_KEY environment variable"
+    return None
 
 
 def available_profiles(
@@ -435,9 +454,13 @@ def available_profiles(
 
 
 def settings_match_host(settings: DocentSettings, host: str) -> bool:
-    """Whether `host` is the settings' web UI host, API host or domain."""
+    """Whether `host` is the settings' web UI host or API host.
+
+    The domain alone does not count: with DOCENT_API_URL/DOCENT_FRONTEND_URL set, the default
+    domain (docent.transluce.org) is not where the key goes.
+    """
     wanted = host.lower()
-    return wanted in {settings.frontend_host, settings.api_host, domain_key(settings.domain)}
+    return wanted in {settings.frontend_host, settings.api_host}
 
 
 def find_profile_for_host(

@@ -30,6 +30,7 @@ from docent_tui.core.sanitize import one_line
 from docent_tui.tui.messages import (
     CollectionsChanged,
     FilterFailed,
+    PageFailed,
     PageReady,
     RemoteChanged,
     RunOpened,
@@ -40,6 +41,7 @@ from docent_tui.tui.messages import (
 )
 from docent_tui.tui.screens.problems import ProblemsScreen
 from docent_tui.tui.widgets.collection_list import CollectionList
+from docent_tui.tui.widgets.run_status import RunStatus
 from docent_tui.tui.widgets.run_table import RunTable
 from docent_tui.tui.widgets.where_box import FilterError, WhereBox
 
@@ -86,7 +88,7 @@ class BrowserScreen(Screen[None]):
                 yield Static(id="collection-title")
                 yield WhereBox(self.initial_where, id="where")
                 yield FilterError(id="filter-error")
-                yield Static(id="run-status")
+                yield RunStatus(id="run-status")
                 yield RunTable(id="runs")
         yield Footer()
 
@@ -241,7 +243,7 @@ class BrowserScreen(Screen[None]):
         if collection is None or collection.state is not CollectionState.READY:
             return
         where = self.query_one(WhereBox).value
-        self._set_status("filtering…")
+        self.query_one(RunStatus).wait("filtering")
         self._query_runs(self._next_generation(), self.collection_id, where)
 
     @work(exclusive=True, group="runlist", exit_on_error=False)
@@ -332,6 +334,8 @@ class BrowserScreen(Screen[None]):
     def _runs_failed(self, message: RunsFailed) -> None:
         if message.generation != self.generation:
             return
+        # An earlier filter's error no longer describes the box.
+        self.query_one(FilterError).clear()
         self._set_status(one_line(message.reason, limit=200), error=True)
 
     @on(FilterFailed)
@@ -354,9 +358,7 @@ class BrowserScreen(Screen[None]):
         self._set_status(text + (f" · {note}" if note else ""))
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#run-status", Static)
-        status.set_class(error, "-error")
-        status.update(Text(text))
+        self.query_one(RunStatus).show(text, error=error)
 
     # -- paging and opening ------------------------------------------------------------------
 
@@ -382,9 +384,21 @@ class BrowserScreen(Screen[None]):
             backend = self._backend(collection_id)
             query = page_query(where, columns, page, backend.default_order)
             rows = (await backend.execute(collection_id, query)).rows
-        except (DQLError, QueryCancelled, RemoteError):
+        except QueryCancelled:
+            return
+        except (DQLError, RemoteError) as error:
+            self.post_message(PageFailed(generation, page, error.message))
             return
         self.post_message(PageReady(generation, page, rows))
+
+    @on(PageFailed)
+    def _page_failed(self, message: PageFailed) -> None:
+        if message.generation != self.generation:
+            return
+        self.query_one(RunTable).page_failed(message.generation, message.page)
+        self._set_status(
+            f"some rows could not load: {one_line(message.reason, limit=160)}", error=True
+        )
 
     @on(PageReady)
     def _page_ready(self, message: PageReady) -> None:
@@ -409,7 +423,7 @@ class BrowserScreen(Screen[None]):
 
     def open_run(self, collection_id: str, run_id: str) -> None:
         """Fetch a run and show it in the transcript viewer."""
-        self._set_status(f"opening {one_line(run_id, limit=40)}…")
+        self.query_one(RunStatus).wait(f"opening {one_line(run_id, limit=40)}")
         self._open_run(collection_id, run_id)
 
     @work(exclusive=True, group="open", exit_on_error=False)

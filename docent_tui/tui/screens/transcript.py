@@ -89,4 +89,4 @@ def copy_web_url(screen: Screen[None], url: str | None) -> None:
         screen.notify("Local runs have no Docent web page.", severity="warning", markup=False)
         return
     screen.app.copy_to_clipboard(url)
-    screen.notify(f"Copied {one_line(url, limit=100)}", markup=False)
+    screen.notify(f"Copied {one_line(url, limit=400)}", markup=False)

@@ -146,6 +146,11 @@ class RunTable(ScrollView, can_focus=True):
         self._pages[page] = rows
         self.refresh()
 
+    def page_failed(self, generation: int, page: int) -> None:
+        """A page could not be fetched: ask for it again when it is next on screen."""
+        if generation == self.generation:
+            self._requested.discard(page)
+
     def row(self, index: int) -> Row | None:
         rows = self._pages.get(index // PAGE_SIZE)
         if rows is None:
@@ -275,6 +280,8 @@ class RunTable(ScrollView, can_focus=True):
         run_id = self.cursor_run_id
         if run_id is not None:
             self.post_message(self.RunChosen(run_id))
+        elif self.total:
+            self.notify("This row has not loaded yet.", severity="warning", markup=False)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
