@@ -241,7 +241,7 @@ async def test_help_and_quit_keys() -> None:
         assert "Run list" in screen_text(pilot)
         await pilot.press("end")
         await pilot.pause()
-        assert "Transcript" in screen_text(pilot), "the help scrolls at 80x24"
+        assert "export the run" in screen_text(pilot), "the help scrolls at 80x24"
         await pilot.press("escape")
         await pilot.press("q")
         assert not app.is_running

@@ -1,19 +1,56 @@
-"""The transcript screen: one run, every transcript in Docent's order, full width."""
+"""The transcript screen: one run, every transcript in Docent's order, and the keys to find
+what went wrong in it (search, jumps, outline, metadata) and to get it out (copy, pager, export).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
-from docent_tui.core.models import AgentRun
+from docent_tui.core.export import (
+    editor_command,
+    export_path,
+    message_text,
+    pager_command,
+    run_json,
+    run_markdown,
+    tool_call_copy,
+)
+from docent_tui.core.jumps import Jump, functions_used, jump_targets, next_target
+from docent_tui.core.models import (
+    AgentRun,
+    AssistantMessage,
+    ChatMessage,
+    ToolCall,
+    ToolMessage,
+)
 from docent_tui.core.sanitize import one_line
+from docent_tui.core.search import Hit, RunSearch
+from docent_tui.core.tree import message_address
+from docent_tui.tui.external import open_in_program
+from docent_tui.tui.screens.choose import ChooseScreen
+from docent_tui.tui.screens.metadata import MetadataScreen
+from docent_tui.tui.screens.outline import OutlineScreen
 from docent_tui.tui.transcript import TranscriptView
+from docent_tui.tui.widgets.search_bar import SearchBar
+
+# What a jump key is called in "no further …" messages.
+_JUMP_NAMES = {
+    Jump.ERROR: "errors",
+    Jump.TOOL_CALL: "tool calls",
+    Jump.USER: "user messages",
+    Jump.REASONING: "reasoning",
+}
 
 
 def run_header(run: AgentRun) -> Text:
@@ -43,7 +80,28 @@ class TranscriptScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("w", "copy_web_url", "Copy web URL"),
+        Binding("slash", "search", "Search"),
+        Binding("n", "hit(True)", "Next hit", show=False),
+        Binding("N", "hit(False)", "Previous hit", show=False),
+        Binding("e", "jump('error', True)", "Next error"),
+        Binding("E", "jump('error', False)", "Previous error", show=False),
+        Binding("t", "jump('tool_call', True)", "Next tool call", show=False),
+        Binding("T", "jump('tool_call', False)", "Previous tool call", show=False),
+        Binding("f", "choose_function", "Tool calls of one function", show=False),
+        Binding("u", "jump('user', True)", "Next user message", show=False),
+        Binding("U", "jump('user', False)", "Previous user message", show=False),
+        Binding("r", "jump('reasoning', True)", "Next reasoning", show=False),
+        Binding("R", "jump('reasoning', False)", "Previous reasoning", show=False),
+        Binding("space", "expand", "Expand"),
+        Binding("l", "outline", "Outline"),
+        Binding("m", "metadata", "Metadata"),
+        Binding("y", "copy_message", "Copy message", show=False),
+        Binding("c", "copy_tool_call", "Copy tool call", show=False),
+        Binding("Y", "copy_run_id", "Copy run id", show=False),
+        Binding("w", "copy_web_url", "Copy web URL", show=False),
+        Binding("o", "open_external('pager')", "Open in $PAGER", show=False),
+        Binding("O", "open_external('editor')", "Open in $EDITOR", show=False),
+        Binding("x", "export", "Export", show=False),
     ]
 
     def __init__(
@@ -53,22 +111,40 @@ class TranscriptScreen(Screen[None]):
         self.run = run
         self.collection_id = collection_id
         self.web_url = web_url
+        self._search: RunSearch | None = None
+        self._query = ""
+        self._hits: list[Hit] = []
+        self._hit = -1
+        self._function: str | None = None
+        self._targets: dict[tuple[Jump, str | None], list[tuple[int, int]]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(run_header(self.run), id="run-header")
         yield TranscriptView(id="transcript")
+        yield Static(id="transcript-status")
+        yield SearchBar(id="transcript-search")
         yield Footer()
 
     def on_mount(self) -> None:
         view = self.query_one(TranscriptView)
         view.show_run(self.run)
         view.focus()
+        self.query_one(SearchBar).display = False
+        self.watch(view, "scroll_y", self._update_status, init=False)
+        self._update_status()
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
 
     def show_refreshed(self, run: AgentRun) -> None:
         """Show a newer copy of the same run, staying at the same message."""
-        view = self.query_one(TranscriptView)
+        view = self.view
         address = view.current_address
         self.run = run
+        self._search = None
+        self._targets.clear()
+        self._hits, self._hit = [], -1
         self.query_one("#run-header", Static).update(run_header(run))
         view.show_run(run)
         if address is not None:
@@ -77,10 +153,220 @@ class TranscriptScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Local runs have no web page: the key is left out of the footer for them.
-        return not (action == "copy_web_url" and self.web_url is None)
+        if action == "copy_web_url" and self.web_url is None:
+            return False
+        # Single-letter keys type into the search box while it has focus.
+        return not (isinstance(self.focused, Input) and action != "app.pop_screen")
+
+    # --- the current message -------------------------------------------------------------------
+
+    def _current(self) -> tuple[tuple[int, int], ChatMessage] | None:
+        """(address, message) of the message at the top of the view."""
+        view = self.view
+        index = view.current_item
+        if index is None:
+            return None
+        item = view.items[index]
+        if item.message is None:
+            return None
+        return (item.transcript_index, item.block), item.message
+
+    def _current_address(self) -> tuple[int, int] | None:
+        current = self._current()
+        return None if current is None else current[0]
+
+    def _update_status(self) -> None:
+        view = self.view
+        parts = [view.current_address or "", f"{view.message_count:,} messages"]
+        if self._query:
+            if self._hits:
+                total = sum(hit.count for hit in self._hits)
+                place = f"{self._hit + 1}/{len(self._hits)}" if self._hit >= 0 else "–"
+                parts.append(f"“{one_line(self._query, 40)}” {place} messages, {total:,} matches")
+            else:
+                parts.append(f"“{one_line(self._query, 40)}” not found")
+        if self._function is not None:
+            parts.append(f"t/T: {one_line(self._function, 40)} calls")
+        self.query_one("#transcript-status", Static).update(Text(" · ".join(p for p in parts if p)))
+
+    # --- search ----------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open(self._query)
+
+    @on(SearchBar.Submitted, "#transcript-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        bar = self.query_one(SearchBar)
+        bar.display = False
+        self.view.focus()
+        self._run_search(event.value.strip())
+
+    @on(SearchBar.Closed)
+    def _search_closed(self) -> None:
+        self.view.focus()
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def _run_search(self, query: str) -> None:
+        if self._search is None:
+            self._search = await asyncio.to_thread(RunSearch, self.run)
+        search = self._search
+        hits = await asyncio.to_thread(search.find, query)
+        self._query = query
+        self._hits = hits
+        self._hit = -1
+        self.view.set_search(search.pattern(query))
+        if hits:
+            self._go_to_hit(forward=True, include_current=True)
+        self._update_status()
+
+    def action_hit(self, forward: bool) -> None:
+        if not self._query:
+            self.notify("Nothing searched yet: press / to search.", markup=False)
+            return
+        if not self._hits:
+            self.notify(f"“{one_line(self._query, 60)}” is not in this run.", markup=False)
+            return
+        self._go_to_hit(forward=forward)
+
+    def _go_to_hit(self, *, forward: bool, include_current: bool = False) -> None:
+        """Show the next (or previous) message with a hit; the first search may stay here."""
+        addresses = [(hit.transcript_index, hit.block) for hit in self._hits]
+        current = self._current_address()
+        if include_current and current is not None:
+            current = (current[0], current[1] - 1)  # just before the current message
+        target = next_target(addresses, current, forward)
+        if target is None:
+            self.notify(f"That was the {'last' if forward else 'first'} hit.", markup=False)
+            return
+        self._hit = addresses.index(target)
+        index = self.view.item_at(target)
+        if index is not None:
+            self.view.show_hit(index)
+        self._update_status()
+
+    # --- jumps -----------------------------------------------------------------------------------
+
+    def action_jump(self, kind_name: str, forward: bool) -> None:
+        kind = Jump(kind_name)
+        function = self._function if kind is Jump.TOOL_CALL else None
+        key = (kind, function)
+        targets = self._targets.get(key)
+        if targets is None:
+            targets = jump_targets(self.run, kind, function)
+            self._targets[key] = targets
+        target = next_target(targets, self._current_address(), forward)
+        if target is None:
+            name = _JUMP_NAMES[kind]
+            if function is not None:
+                name = f"{one_line(function, 40)} calls"
+            what = "no" if not targets else ("no later" if forward else "no earlier")
+            self.notify(f"{what.capitalize()} {name} in this run.", markup=False)
+            return
+        index = self.view.item_at(target)
+        if index is not None:
+            self.view.scroll_to_item(index)
+
+    def action_choose_function(self) -> None:
+        used = functions_used(self.run)
+        if not used:
+            self.notify("This run has no tool calls.", markup=False)
+            return
+        options = [("", "all tool calls")]
+        options += [(name, f"{one_line(name, 60)}  ({count:,})") for name, count in used]
+        self.app.push_screen(ChooseScreen("t/T jump to calls of", options), self._function_chosen)
+
+    def _function_chosen(self, choice: str | None) -> None:
+        if choice is None:
+            return
+        self._function = choice or None
+        self._update_status()
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def action_expand(self) -> None:
+        state = self.view.toggle_expanded()
+        if state is None:
+            self.notify("Nothing is hidden in this message.", markup=False)
+
+    def action_outline(self) -> None:
+        self.app.push_screen(OutlineScreen(self.run, self.view.current_address), self._go_to)
+
+    def _go_to(self, address: str | None) -> None:
+        if address is not None:
+            self.view.scroll_to_address(address)
+
+    def action_metadata(self) -> None:
+        self.app.push_screen(MetadataScreen(self.run, self.view.current_address))
+
+    # --- getting things out ----------------------------------------------------------------------
+
+    def _copy(self, text: str, what: str) -> None:
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied {what} ({len(text):,} characters)", markup=False)
+
+    def action_copy_message(self) -> None:
+        current = self._current()
+        if current is None:
+            self.notify("No message here.", markup=False)
+            return
+        (transcript, block), message = current
+        address = message_address(transcript, block)
+        self._copy(message_text(message, address), address)
+
+    def action_copy_tool_call(self) -> None:
+        current = self._current()
+        calls = [] if current is None else self._calls_for(*current)
+        if not calls:
+            self.notify("No tool call in this message.", markup=False)
+            return
+        text = "\n\n".join(tool_call_copy(call) for call in calls)
+        names = ", ".join(one_line(call.function or "?", 30) for call in calls)
+        self._copy(text, f"tool call {names}")
+
+    def _calls_for(self, address: tuple[int, int], message: ChatMessage) -> list[ToolCall]:
+        """The tool calls of an assistant message, or the call a tool result answers."""
+        if isinstance(message, AssistantMessage):
+            return list(message.tool_calls)
+        if isinstance(message, ToolMessage):
+            call = self.view.call_answered(address)
+            return [] if call is None else [call]
+        return []
+
+    def action_copy_run_id(self) -> None:
+        self._copy(self.run.id, f"run id {one_line(self.run.id, 60)}")
 
     def action_copy_web_url(self) -> None:
         copy_web_url(self, self.web_url)
+
+    def action_open_external(self, which: str) -> None:
+        current = self._current()
+        if current is None:
+            self.notify("No message here.", markup=False)
+            return
+        (transcript, block), message = current
+        text = message_text(message, message_address(transcript, block))
+        environ = dict(os.environ)
+        command = pager_command(environ) if which == "pager" else editor_command(environ)
+        problem = open_in_program(self.app, command, text)
+        if problem:
+            self.notify(one_line(problem, 200), severity="error", markup=False)
+
+    def action_export(self) -> None:
+        options = [("md", "Markdown (.md)"), ("json", "Docent AgentRun JSON (.json)")]
+        self.app.push_screen(ChooseScreen("Export this run as", options), self._export)
+
+    def _export(self, choice: str | None) -> None:
+        if choice is None:
+            return
+        text = run_markdown(self.run) if choice == "md" else run_json(self.run)
+        path = export_path(Path.cwd(), self.run, f".{choice}")
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            reason = one_line(f"Could not write {path}: {error.strerror or error}", 300)
+            self.notify(reason, severity="error", markup=False)
+            return
+        self.notify(one_line(f"Exported to {path}", 300), markup=False)
 
 
 def copy_web_url(screen: Screen[None], url: str | None) -> None:

@@ -2,48 +2,57 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from docent_tui.core.models import (
-    AgentRun,
-    AssistantMessage,
-    ChatMessage,
-    RawMessage,
-    ReasoningContent,
-    TextContent,
-    ToolMessage,
-    UnknownContent,
-)
+from docent_tui.core.models import AgentRun, AssistantMessage, ChatMessage, ToolMessage
 from docent_tui.core.sanitize import one_line
+from docent_tui.core.tool_links import link_tool_calls
 from docent_tui.core.tree import (
     OrderedTranscript,
     group_label,
     message_address,
     ordered_transcripts,
 )
-from docent_tui.tui.transcript.clip import text_size
+from docent_tui.tui.transcript.blocks import (
+    COLLAPSED,
+    EXPANDED_LINES,
+    MAX_MESSAGE_LINES,
+    AnsweredCall,
+    Block,
+    Part,
+    Size,
+    measure_message,
+    message_parts,
+    prepare,
+)
 
 ItemKind = Literal["separator", "message", "notice"]
 
 # Columns taken by the coloured gutter in front of a message's body.
 GUTTER = 2
-# Lines guessed for the JSON of an unknown content item before it is rendered.
-_RAW_ITEM_LINES = 6
 
 
 @dataclass
 class Item:
-    """One drawable unit: a transcript separator, a message, or a one-line notice."""
+    """One drawable unit: a transcript separator, a message, or a one-line notice.
+
+    A tool message's item knows the call it answers (`answers`, None when no call matches);
+    an assistant message's item knows the result blocks of each of its calls (`results`).
+    """
 
     kind: ItemKind
     transcript_index: int
     block: int = -1
     message: ChatMessage | None = None
     label: str = ""
-    # Lines that do not depend on the width, and characters of text that wraps with the width.
+    answers: AnsweredCall | None = None
+    results: tuple[tuple[int, ...], ...] = ()
+    # Estimate inputs: lines that do not depend on the width (header, labels, blank line), and
+    # per text block (lines, characters) as drawn collapsed, then expanded.
     fixed_lines: int = 2
-    text_chars: int = 0
+    block_sizes: tuple[Size, ...] = ()
+    _collapsible: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def address(self) -> str | None:
@@ -52,49 +61,45 @@ class Item:
             return None
         return message_address(self.transcript_index, self.block)
 
-    def estimate(self, width: int) -> int:
+    def parts(self) -> list[Part]:
+        """What the message shows under its header (empty for separators and notices)."""
+        if self.message is None:
+            return []
+        results = self.results if isinstance(self.message, AssistantMessage) else None
+        return message_parts(self.message, self.transcript_index, self.answers, results)
+
+    @property
+    def collapsible(self) -> bool:
+        """True when the expanded rendering shows more than the default one."""
+        if self._collapsible is None:
+            self._collapsible = self._compute_collapsible()
+        return self._collapsible
+
+    def _compute_collapsible(self) -> bool:
+        lines = 0
+        for part in self.parts():
+            if not isinstance(part, Block):
+                lines += 1
+                continue
+            shown = prepare(part, COLLAPSED[part.kind]).shown
+            if shown.clipped:
+                return True
+            lines += shown.text.count("\n") + 1
+            if lines > MAX_MESSAGE_LINES:
+                return True
+        return False
+
+    def estimate(self, width: int, expanded: bool = False) -> int:
         """A cheap guess of the rendered height at `width`; corrected when rendered."""
-        return self.fixed_lines + self.text_chars // max(1, width - GUTTER)
-
-
-def _add_text(item: Item, text: str) -> None:
-    if not text:
-        return
-    chars, newlines, cut = text_size(text)
-    item.text_chars += chars
-    item.fixed_lines += newlines + 1 + (1 if cut else 0)
-
-
-def _measure_message(item: Item, message: ChatMessage) -> None:
-    """Fill in the estimate inputs, mirroring the layout in render.py."""
-    if isinstance(message, RawMessage):
-        item.fixed_lines += 1
-    if isinstance(message, ToolMessage) and message.error is not None:
-        item.fixed_lines += 1
-    content = message.content
-    if isinstance(content, str):
-        _add_text(item, content)
-    else:
-        for part in content:
-            if isinstance(part, TextContent):
-                _add_text(item, part.text)
-            elif isinstance(part, ReasoningContent):
-                item.fixed_lines += 1
-                _add_text(item, part.display_text)
-            elif isinstance(part, UnknownContent):
-                item.fixed_lines += (
-                    1 if part.type in ("image", "audio", "video") else _RAW_ITEM_LINES
-                )
-    if isinstance(message, AssistantMessage):
-        for call in message.tool_calls:
-            item.fixed_lines += 1
-            arguments = call.arguments
-            if isinstance(arguments, str):
-                _add_text(item, arguments)
-            elif isinstance(arguments, dict):
-                item.fixed_lines += len(arguments) + 2
-            else:
-                item.fixed_lines += 1
+        columns = max(1, width - GUTTER)
+        guess = self.fixed_lines
+        for collapsed_lines, collapsed_chars, expanded_lines, expanded_chars in self.block_sizes:
+            lines, chars = (
+                (expanded_lines, expanded_chars) if expanded else (collapsed_lines, collapsed_chars)
+            )
+            guess += max(lines, chars // columns + 1)
+        cap = (EXPANDED_LINES if expanded else MAX_MESSAGE_LINES) + 3
+        return min(guess, cap) if self.kind == "message" else guess
 
 
 def separator_label(entry: OrderedTranscript) -> str:
@@ -103,6 +108,35 @@ def separator_label(entry: OrderedTranscript) -> str:
     if entry.group_path:
         parts.append(" › ".join(one_line(group_label(group), 40) for group in entry.group_path))
     return " · ".join(parts)
+
+
+def _sizes(message: ChatMessage) -> tuple[int, tuple[Size, ...]]:
+    labels, sizes = measure_message(message)
+    # The header and the blank line after the body.
+    return labels + 2, sizes
+
+
+def _message_items(entry: OrderedTranscript) -> list[Item]:
+    """One item per message of a transcript, with its tool call links."""
+    messages = entry.transcript.messages
+    links = link_tool_calls(messages)
+    items: list[Item] = []
+    for block, message in enumerate(messages):
+        item = Item("message", entry.index, block, message)
+        if isinstance(message, ToolMessage):
+            found = links.call_for(block)
+            if found is not None:
+                call_block, call_index = found
+                answered = messages[call_block]
+                assert isinstance(answered, AssistantMessage)
+                item.answers = AnsweredCall(call_block, call_index, answered.tool_calls[call_index])
+        elif isinstance(message, AssistantMessage) and message.tool_calls:
+            item.results = tuple(
+                tuple(links.results_for(block, index)) for index in range(len(message.tool_calls))
+            )
+        item.fixed_lines, item.block_sizes = _sizes(message)
+        items.append(item)
+    return items
 
 
 def build_items(run: AgentRun) -> list[Item]:
@@ -115,11 +149,7 @@ def build_items(run: AgentRun) -> list[Item]:
     for entry in ordered:
         if several:
             items.append(Item("separator", entry.index, label=separator_label(entry)))
-        messages = entry.transcript.messages
-        if not messages:
+        if not entry.transcript.messages:
             items.append(Item("notice", entry.index, label="(no messages)"))
-        for block, message in enumerate(messages):
-            item = Item("message", entry.index, block, message)
-            _measure_message(item, message)
-            items.append(item)
+        items.extend(_message_items(entry))
     return items

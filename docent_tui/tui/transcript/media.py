@@ -1,8 +1,9 @@
-"""Short descriptions of content items the viewer cannot show: images, audio, unknown types."""
+"""Placeholders for what the viewer does not show as text: media items and base64 blobs."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from docent_tui.core.models import UnknownContent, to_json_text
@@ -112,3 +113,87 @@ def _shorten(value: Any, depth: int = 0) -> Any:
 def raw_preview(value: Any) -> str:
     """Indented JSON of an unknown item with long strings shortened (the caller still clips it)."""
     return to_json_text(_shorten(value), indent=2)
+
+
+# --- base64 blobs and data URLs inside text ------------------------------------------------------
+
+# Bare base64 shorter than this (in base64 characters) is left alone: hashes, ids, tokens.
+BLOB_MIN_CHARS = 256
+# A data URL needs at least this much payload to be folded.
+DATA_URL_MIN_CHARS = 64
+# A run of base64 characters, or several lines of them (MIME/PEM style wrapping), optional
+# padding; the look-behind makes the search try each run once, keeping it linear.
+_BARE_BLOB = re.compile(
+    r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{48,}(?:\r?\n[A-Za-z0-9+/]{48,})*"
+    r"(?:={1,2}|\r?\n[A-Za-z0-9+/]{1,47}={1,2})?"
+)
+_DATA_URL_BLOB = re.compile(
+    r"data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?:;[\w.+-]+=[\w.+-]*)*;base64,"
+    r"(?P<payload>[A-Za-z0-9+/]+={0,2})"
+)
+_WORDISH = re.compile(r"[\w.+-]")
+# The longest stretch of a match that `find_blob` must see past `stop` to recognise it.
+_LOOKAHEAD = 128
+
+
+@dataclass(frozen=True)
+class Blob:
+    """A stretch of text that is encoded data, and the placeholder shown instead."""
+
+    start: int
+    end: int
+    label: str
+
+
+def _mixed(payload: str) -> bool:
+    """True when the payload has upper case, lower case and digits, as real base64 does."""
+    sample = payload[:4096]
+    return (
+        any(char.isupper() for char in sample)
+        and any(char.islower() for char in sample)
+        and any(char.isdigit() for char in sample)
+    )
+
+
+def _bare_blob(text: str, start: int, stop: int) -> Blob | None:
+    position = start
+    while position < stop:
+        found = _BARE_BLOB.search(text, position, min(len(text), stop + _LOOKAHEAD))
+        if found is None or found.start() >= stop:
+            return None
+        whole = _BARE_BLOB.match(text, found.start())
+        assert whole is not None
+        payload = whole.group()
+        newlines = payload.count("\n")
+        if len(payload) - newlines >= BLOB_MIN_CHARS and _mixed(payload):
+            size = human_size(_base64_size(payload.replace("\r", "")))
+            return Blob(whole.start(), whole.end(), f"[base64 data, {size}]")
+        position = whole.end()
+    return None
+
+
+def _data_url_blob(text: str, start: int, stop: int) -> Blob | None:
+    position = start
+    while True:
+        index = text.find("data:", position, stop)
+        if index < 0:
+            return None
+        position = index + 5
+        if index > 0 and _WORDISH.match(text[index - 1]):
+            continue
+        found = _DATA_URL_BLOB.match(text, index)
+        if found is None or len(found.group("payload")) < DATA_URL_MIN_CHARS:
+            continue
+        mime = found.group("mime") or "data"
+        size = human_size(_base64_size(found.group("payload")))
+        return Blob(index, found.end(), f"[{one_line(mime, 60)} data, {size}]")
+
+
+def find_blob(text: str, start: int = 0, stop: int | None = None) -> Blob | None:
+    """The first base64 blob or data URL that starts in `text[start:stop]` (it may run past)."""
+    stop = len(text) if stop is None else min(stop, len(text))
+    if start >= stop:
+        return None
+    url = _data_url_blob(text, start, stop)
+    bare = _bare_blob(text, start, url.start if url is not None else stop)
+    return bare if bare is not None else url

@@ -1,16 +1,21 @@
 """Render one transcript item into Strips at a given width (Rich renderables, never markup).
 
-Every string taken from the data goes through `neutralize` and into `Text(...)`; nothing is
-parsed as Rich or Textual markup, and no hyperlinks are made.
+Every string taken from the data goes through `neutralize` and into `Text(...)` (or, for
+Markdown, into a parser whose output Rich turns into Text); nothing is parsed as Rich or Textual
+markup, and no hyperlinks are made. Work is proportional to what is shown: blocks are cut to
+their limits before anything is laid out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
-from rich.console import Console, RenderableType
+from rich.cells import cell_len, chop_cells
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
@@ -22,28 +27,34 @@ from docent_tui.core.models import (
     AssistantMessage,
     ChatMessage,
     RawMessage,
-    ReasoningContent,
     SystemMessage,
-    TextContent,
-    ToolCall,
     ToolMessage,
-    UnknownContent,
     UserMessage,
-    to_json_text,
 )
-from docent_tui.core.sanitize import neutralize, one_line
-from docent_tui.tui.transcript.clip import clip
+from docent_tui.core.sanitize import one_line
+from docent_tui.tui.transcript.blocks import (
+    COLLAPSED,
+    EXPANDED_CHARS,
+    EXPANDED_LINES,
+    MAX_MESSAGE_LINES,
+    Block,
+    Label,
+    Limits,
+    Part,
+    Prepared,
+    StyleName,
+    expanded_limits,
+    prepare,
+)
+from docent_tui.tui.transcript.clip import Clipped
 from docent_tui.tui.transcript.items import GUTTER, Item
-from docent_tui.tui.transcript.media import describe_media, raw_preview
+from docent_tui.tui.transcript.markdown import DARK_CODE_THEME, LIGHT_CODE_THEME, SafeMarkdown
 
 ROLES = ("system", "user", "assistant", "tool", "unknown")
-# Tool arguments larger than this are shown as plain text instead of highlighted JSON.
-SYNTAX_LIMIT = 20_000
-# A message's body never renders more lines than this, whatever its blocks hold.
-MAX_MESSAGE_LINES = 2_000
-# Unknown content items show at most this much raw JSON.
-_RAW_LINES = 40
-_RAW_CHARS = 4_000
+# Plain text longer than this is folded at the width (fast) instead of word-wrapped by Rich.
+FAST_WRAP_CHARS = 100_000
+_EXPAND_HINT = " · space to expand"
+_PAGER_HINT = " · o opens the whole message in $PAGER"
 
 
 @dataclass(frozen=True)
@@ -58,11 +69,23 @@ class Palette:
     notice: Style
     separator: Style
     placeholder: Style
+    match: Style
     dark: bool
 
     def role(self, name: str) -> Style:
         """The style of a role (`unknown` for anything unlisted)."""
         return self.roles.get(name, self.roles["unknown"])
+
+    def named(self, name: StyleName) -> Style:
+        """The style a part of a message asks for by name."""
+        if name == "tool":
+            return self.role("tool")
+        if name == "reasoning_marker":
+            return self.reasoning + Style(bold=True)
+        if name == "":
+            return Style()
+        style: Style = getattr(self, name)
+        return style
 
 
 def _colour(variables: Mapping[str, str], name: str, fallback: str) -> Color:
@@ -102,6 +125,7 @@ def palette_from_variables(variables: Mapping[str, str], dark: bool = True) -> P
             color=rich("foreground", "#E0E0E0"), bgcolor=rich("panel", "#242F38"), bold=True
         ),
         placeholder=Style(color=rich("text-secondary", "#5684A5"), italic=True),
+        match=Style(color=rich("background", "#1E1E1E"), bgcolor=rich("warning", "#FFA62B")),
         dark=dark,
     )
 
@@ -119,87 +143,21 @@ def role_name(message: ChatMessage) -> str:
     return "unknown"
 
 
-def _safe(text: str, style: Style | str = "") -> Text:
-    """Untrusted text as a Rich Text: neutralised, folded when too long, never markup."""
-    return Text(neutralize(text.replace("\r\n", "\n")), style=style, overflow="fold", end="")
-
-
-def _text_block(text: str, style: Style | str, palette: Palette) -> list[RenderableType]:
-    """A text with the size guard applied."""
-    if not text:
-        return []
-    shown = clip(text)
-    blocks: list[RenderableType] = [_safe(shown.text, style)]
-    if shown.clipped:
-        # TODO: an expand key (space) to show the whole block, and `o` to open it in $PAGER.
-        blocks.append(Text(shown.notice(), style=palette.notice, end=""))
-    return blocks
-
-
-def _arguments_block(call: ToolCall, palette: Palette) -> list[RenderableType]:
-    """Tool call arguments: pretty JSON (highlighted when small), or the raw string as given."""
-    arguments = call.arguments
-    if isinstance(arguments, str):
-        return _text_block(arguments, "", palette)
-    if isinstance(arguments, dict) and not arguments:
-        return []
-    code = to_json_text(arguments, indent=2)
-    shown = clip(code)
-    blocks: list[RenderableType]
-    if len(shown.text) <= SYNTAX_LIMIT:
-        theme = "ansi_dark" if palette.dark else "ansi_light"
-        blocks = [Syntax(neutralize(shown.text), "json", theme=theme, word_wrap=True)]
-    else:
-        blocks = [_safe(shown.text)]
-    if shown.clipped:
-        blocks.append(Text(shown.notice(), style=palette.notice, end=""))
-    return blocks
-
-
-def _tool_call_blocks(call: ToolCall, palette: Palette) -> list[RenderableType]:
-    line = Text("→ ", style=palette.role("tool"), end="")
-    line.append(one_line(call.function or "(no function)", 120), style=palette.role("tool"))
-    if call.id:
-        line.append("  " + one_line(call.id, 60), style=palette.address)
-    blocks: list[RenderableType] = [line]
-    if call.parse_error:
-        blocks.append(_safe("parse error: " + call.parse_error, palette.error))
-    blocks.extend(_arguments_block(call, palette))
-    return blocks
-
-
-def _unknown_item_blocks(part: UnknownContent, palette: Palette) -> list[RenderableType]:
-    placeholder = describe_media(part)
-    if placeholder is not None:
-        return [Text(placeholder, style=palette.placeholder, end="")]
-    label = Text(f"[{one_line(part.type, 40)} content]", style=palette.placeholder, end="")
-    shown = clip(raw_preview(part.raw), _RAW_LINES, _RAW_CHARS, _RAW_CHARS)
-    blocks: list[RenderableType] = [label, _safe(shown.text, palette.address)]
-    if shown.clipped:
-        blocks.append(Text(shown.notice(), style=palette.notice, end=""))
-    return blocks
-
-
-def _reasoning_blocks(part: ReasoningContent, palette: Palette) -> list[RenderableType]:
-    marker = "✻ reasoning"
-    if part.redacted:
-        marker += " [redacted]" + (" · summary" if part.summary else "")
-    marker_style = palette.reasoning + Style(bold=True)
-    blocks: list[RenderableType] = [Text(marker, style=marker_style, end="")]
-    if not part.redacted or part.summary:
-        blocks.extend(_text_block(part.display_text, palette.reasoning, palette))
-    return blocks
-
-
 def header_text(item: Item, palette: Palette) -> Text:
-    """`assistant  T0B3  gpt-4o` / `tool  T0B4  bash  ✗ error`."""
+    """`assistant  T0B3  gpt-4o` / `tool  T0B4  bash  call_1  ✗ error`."""
     message = item.message
     assert message is not None
     role = role_name(message)
     shown_role = message.role if role == "unknown" else role
     if isinstance(message, RawMessage):
         shown_role = "unreadable message"
-    header = Text(one_line(shown_role, 40), style=palette.role(role), end="")
+    header = Text(
+        one_line(shown_role, 40),
+        style=palette.role(role),
+        end="",
+        no_wrap=True,
+        overflow="ellipsis",
+    )
     header.append(f"  {item.address}", style=palette.address)
     detail: str | None = None
     if isinstance(message, AssistantMessage):
@@ -216,49 +174,260 @@ def header_text(item: Item, palette: Palette) -> Text:
     return header
 
 
-def body_blocks(message: ChatMessage, palette: Palette) -> list[RenderableType]:
-    """Everything under a message's header."""
-    blocks: list[RenderableType] = []
-    if isinstance(message, RawMessage):
-        blocks.append(_safe(message.problem or "could not read this message", palette.error))
-    if isinstance(message, ToolMessage) and message.error is not None:
-        blocks.append(_safe("✗ " + (message.error_text or "error"), palette.error))
-    for part in message.content_items:
-        if isinstance(part, TextContent):
-            if part.refusal:
-                blocks.append(Text("refusal", style=palette.error, end=""))
-            blocks.extend(_text_block(part.text, "", palette))
-        elif isinstance(part, ReasoningContent):
-            blocks.extend(_reasoning_blocks(part, palette))
-        else:
-            blocks.extend(_unknown_item_blocks(part, palette))
-    if isinstance(message, AssistantMessage):
-        for call in message.tool_calls:
-            blocks.extend(_tool_call_blocks(call, palette))
-    if not blocks:
-        blocks.append(Text("(empty)", style=palette.address, end=""))
-    return blocks
+# --- turning renderables into lines -------------------------------------------------------------
+
+# One rendered line: segments filling exactly the width they were rendered at.
+Line = list[Segment]
 
 
-def _lines(
-    console: Console,
-    renderables: Iterable[RenderableType],
-    width: int,
-    budget: int | None = None,
-) -> list[Strip]:
-    """Render to strips of exactly `width` cells; stop once past `budget` lines."""
+def _rows(console: Console, renderables: Iterable[RenderableType], width: int) -> list[Line]:
+    """Render to lines of exactly `width` cells."""
     options = console.options.update(width=width, height=None, highlight=False, markup=False)
-    strips: list[Strip] = []
+    lines: list[Line] = []
     for renderable in renderables:
-        if budget is not None and len(strips) > budget:
-            break
-        for line in console.render_lines(renderable, options, pad=True):
-            strips.append(Strip(line, width))
-    return strips
+        lines.extend(console.render_lines(renderable, options, pad=True))
+    return lines
 
 
-def render_item(item: Item, width: int, palette: Palette, console: Console) -> list[Strip]:
-    """The item's lines at `width`, each exactly `width` cells wide."""
+def _lines(console: Console, renderables: Iterable[RenderableType], width: int) -> list[Strip]:
+    """Render to strips of exactly `width` cells."""
+    return [Strip(line, width) for line in _rows(console, renderables, width)]
+
+
+def _chunks(line: str, width: int) -> list[str]:
+    """A line cut into pieces of at most `width` cells (an empty line stays one piece)."""
+    if not line:
+        return [""]
+    if line.isascii():
+        return [line[index : index + width] for index in range(0, len(line), width)]
+    return chop_cells(line, width) or [""]
+
+
+def _padded(segments: Line, cells: int, width: int, style: Style) -> Line:
+    if cells < width:
+        segments.append(Segment(" " * (width - cells), style))
+    return segments
+
+
+def _fold(text: Text, width: int, console: Console) -> list[Line]:
+    """Fold a long plain text at exactly `width` cells, without Rich's word wrapping.
+
+    Rich wraps a megabyte in about a second; cutting at the width is linear and cheap.
+    """
+    if "\t" in text.plain:
+        text.expand_tabs(4)
+    base = console.get_style(text.style) if isinstance(text.style, str) else text.style
+    lines: list[Line] = []
+    if not text.spans:
+        for plain_line in text.plain.split("\n"):
+            for chunk in _chunks(plain_line, width):
+                lines.append(_padded([Segment(chunk, base)], cell_len(chunk), width, base))
+        return lines
+    for line in text.split("\n", allow_blank=True):
+        offsets: list[int] = []
+        position = 0
+        for chunk in _chunks(line.plain, width)[:-1]:
+            position += len(chunk)
+            offsets.append(position)
+        for piece in line.divide(offsets) if offsets else [line]:
+            segments = list(piece.render(console, end=""))
+            lines.append(_padded(segments, cell_len(piece.plain), width, base))
+    return lines
+
+
+def _highlight_segments(
+    line: list[Segment], pattern: re.Pattern[str], style: Style
+) -> list[Segment]:
+    """A rendered line with `style` laid over every match of `pattern` in its text."""
+    plain = "".join(segment.text for segment in line)
+    matches = [found.span() for found in pattern.finditer(plain) if found.end() > found.start()]
+    if not matches:
+        return line
+    result: list[Segment] = []
+    offset = 0
+    for segment in line:
+        text, seg_style, control = segment
+        start, end = offset, offset + len(text)
+        offset = end
+        cuts = {start, end}
+        for match_start, match_end in matches:
+            if match_start < end and match_end > start:
+                cuts.update((max(start, match_start), min(end, match_end)))
+        bounds = sorted(cuts)
+        for left, right in pairwise(bounds):
+            piece = text[left - start : right - start]
+            piece_style = seg_style
+            if any(a <= left and right <= b for a, b in matches):
+                piece_style = seg_style + style if seg_style is not None else style
+            result.append(Segment(piece, piece_style, control))
+    return result
+
+
+class _Highlighted:
+    """A renderable with search matches highlighted on its rendered lines (for Markdown)."""
+
+    def __init__(self, renderable: RenderableType, pattern: re.Pattern[str], style: Style) -> None:
+        self.renderable = renderable
+        self.pattern = pattern
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in console.render_lines(self.renderable, options, pad=False):
+            yield from _highlight_segments(line, self.pattern, self.style)
+            yield Segment.line()
+
+
+# --- one message ---------------------------------------------------------------------------------
+
+
+def _label_rows(label: Label, width: int, palette: Palette, console: Console) -> list[Line]:
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    for run, style in label.styled_runs():
+        text.append(run, style=palette.named(style))
+    text.truncate(width, overflow="ellipsis")
+    return _rows(console, [text], width)
+
+
+def _json_text(code: str, palette: Palette) -> Text:
+    """JSON highlighted by pygments, as a Text that can take search highlights."""
+    theme = DARK_CODE_THEME if palette.dark else LIGHT_CODE_THEME
+    text = Syntax(code, "json", theme=theme, word_wrap=True).highlight(code)
+    text.rstrip()
+    text.overflow = "fold"
+    text.no_wrap = False
+    text.end = ""
+    return text
+
+
+def _plain_text(shown: Clipped, style: Style, palette: Palette) -> Text:
+    text = Text(shown.text, style=style, overflow="fold", end="")
+    for start, end in shown.placeholders:
+        text.stylize(palette.placeholder, start, end)
+    return text
+
+
+def _block_rows(
+    prepared: Prepared,
+    style: Style,
+    width: int,
+    palette: Palette,
+    console: Console,
+    search: re.Pattern[str] | None,
+) -> list[Line]:
+    shown = prepared.shown
+    if prepared.syntax == "markdown":
+        markdown = SafeMarkdown(shown.text, dark=palette.dark)
+        if markdown.fits(width):
+            renderable: RenderableType = markdown
+            if search is not None:
+                renderable = _Highlighted(markdown, search, palette.match)
+            try:
+                return _rows(console, [renderable], width)
+            except Exception:  # Markdown that Rich cannot lay out is still shown, as text
+                pass
+    text = _json_text(shown.text, palette) if prepared.syntax == "json" else None
+    if text is None:
+        text = _plain_text(shown, style, palette)
+    if search is not None:
+        text.highlight_regex(search, palette.match)
+    if len(shown.text) > FAST_WRAP_CHARS:
+        return _fold(text, width, console)
+    return _rows(console, [text], width)
+
+
+class _Body:
+    """The lines of a message body, kept within the message's guard."""
+
+    def __init__(self, width: int, expanded: bool) -> None:
+        self.width = width
+        self.expanded = expanded
+        self.lines: list[Line] = []
+        self.lines_left = EXPANDED_LINES if expanded else MAX_MESSAGE_LINES
+        self.chars_left = EXPANDED_CHARS
+        self.hidden_lines = 0
+        self.hidden_chars = 0
+
+    @property
+    def full(self) -> bool:
+        return self.lines_left <= 0
+
+    def add(self, lines: list[Line]) -> None:
+        if len(lines) > self.lines_left:
+            self.hidden_lines += len(lines) - self.lines_left
+            lines = lines[: self.lines_left]
+        self.lines.extend(lines)
+        self.lines_left -= len(lines)
+
+    def skip(self, part: Part) -> None:
+        """Count a part that is not drawn because the guard is reached."""
+        if isinstance(part, Block) and part.text is not None:
+            self.hidden_lines += part.text.count("\n") + 1
+            self.hidden_chars += len(part.text)
+        else:
+            self.hidden_lines += 1
+
+    def limits_for(self, block: Block) -> Limits:
+        if not self.expanded:
+            return COLLAPSED[block.kind]
+        return expanded_limits(self.lines_left, self.chars_left, self.width)
+
+    def notice(self) -> str:
+        if not self.expanded:
+            return f"… message cut: {self.hidden_lines:,}+ more lines not shown"
+        if self.hidden_lines > 1:
+            return f"… {self.hidden_lines:,} more lines not shown here{_PAGER_HINT}"
+        return f"… {self.hidden_chars:,} more characters not shown here{_PAGER_HINT}"
+
+
+def _body_rows(
+    item: Item,
+    width: int,
+    palette: Palette,
+    console: Console,
+    expanded: bool,
+    search: re.Pattern[str] | None,
+) -> list[Line]:
+    body = _Body(width, expanded)
+    for part in item.parts():
+        if body.full:
+            body.skip(part)
+            continue
+        if isinstance(part, Label):
+            body.add(_label_rows(part, width, palette, console))
+            continue
+        prepared = prepare(part, body.limits_for(part))
+        shown = prepared.shown
+        body.add(_block_rows(prepared, palette.named(part.style), width, palette, console, search))
+        body.chars_left -= len(shown.text)
+        if shown.clipped and expanded:
+            # Expanded, only the message's guard cuts a block: the rest of it is the rest of
+            # the message, told in the message's notice.
+            body.hidden_lines += shown.hidden_lines
+            body.hidden_chars += shown.hidden_chars
+            body.lines_left = 0
+        elif shown.clipped:
+            notice = Text(shown.notice() + _EXPAND_HINT, style=palette.notice, end="")
+            body.lines.extend(_rows(console, [notice], width))
+    if body.hidden_lines or body.hidden_chars:
+        notice = Text(body.notice(), style=palette.notice, end="")
+        body.lines.extend(_rows(console, [notice], width))
+    return body.lines
+
+
+def render_item(
+    item: Item,
+    width: int,
+    palette: Palette,
+    console: Console,
+    *,
+    expanded: bool = False,
+    search: re.Pattern[str] | None = None,
+) -> list[Strip]:
+    """The item's lines at `width`, each exactly `width` cells wide.
+
+    `expanded` shows collapsed parts in full (up to the per-message guard); `search` lays the
+    match style over every match in the message's text, arguments, results and errors.
+    """
     width = max(1, width)
     if item.kind == "separator":
         label = Text(f" {item.label} ", style=palette.separator, overflow="ellipsis", end="")
@@ -269,19 +438,16 @@ def render_item(item: Item, width: int, palette: Palette, console: Console) -> l
         return [*_lines(console, [notice], width), Strip.blank(width)]
     message = item.message
     assert message is not None
-    strips = _lines(console, [header_text(item, palette)], width)
+    header = header_text(item, palette)
+    header.truncate(width, overflow="ellipsis")
+    strips = _lines(console, [header], width)
     body_width = max(1, width - GUTTER)
-    body = _lines(console, body_blocks(message, palette), body_width, MAX_MESSAGE_LINES)
-    if len(body) > MAX_MESSAGE_LINES:
-        hidden = len(body) - MAX_MESSAGE_LINES
-        # TODO: the expand key will lift this cap too.
-        notice = Text(f"… message cut: {hidden:,}+ more lines not shown", style=palette.notice)
-        body = body[:MAX_MESSAGE_LINES] + _lines(console, [notice], body_width)
+    body = _body_rows(item, body_width, palette, console, expanded, search)
     if width - GUTTER < 1:
-        strips.extend(body)
+        strips.extend(Strip(line, width) for line in body)
     else:
-        gutter = Strip([Segment("│ ", palette.role(role_name(message)) + Style(bold=False))], 2)
-        strips.extend(Strip.join([gutter, line]) for line in body)
+        gutter = Segment("│ ", palette.role(role_name(message)) + Style(bold=False))
+        strips.extend(Strip([gutter, *line], width) for line in body)
     strips.append(Strip.blank(width))
     return strips
 

@@ -8,6 +8,7 @@ of the viewport stays where it is (the view never jumps).
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from textual import events
@@ -17,7 +18,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from docent_tui.core.models import AgentRun
+from docent_tui.core.models import AgentRun, ToolCall
 from docent_tui.core.sanitize import one_line
 from docent_tui.core.tree import parse_address
 from docent_tui.tui.transcript.heights import HeightIndex
@@ -35,6 +36,10 @@ _CACHE_ITEMS = 1024
 _SETTLE_PASSES = 32
 
 _Anchor = tuple[int, int]
+# (run generation, item, width, palette serial, expanded, search serial)
+_CacheKey = tuple[int, int, int, int, bool, int]
+# Lines shown above a search hit when the view jumps to it.
+_HIT_CONTEXT = 2
 
 
 class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -67,7 +72,11 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._measured: list[int] = []
         self._layout_width = 0
         self._generation = 0
-        self._cache: LRUCache[tuple[int, int, int, int], list[Strip]] = LRUCache(_CACHE_ITEMS)
+        self._cache: LRUCache[_CacheKey, list[Strip]] = LRUCache(_CACHE_ITEMS)
+        # Items the reader expanded (indices into _items); everything else renders collapsed.
+        self._expanded: set[int] = set()
+        self._search: re.Pattern[str] | None = None
+        self._search_serial = 0
         self._palette: Palette | None = None
         self._palette_serial = 0
         self._message_count = 0
@@ -85,6 +94,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._run = run
         self._generation += 1
         self._cache.clear()
+        self._expanded = set()
         self._items = build_items(run)
         self._measured = [0] * len(self._items)
         # Estimate at the current width now (a guess before the first layout), so lookups work.
@@ -144,6 +154,88 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             return False
         self._settle(anchor=(index, 0))
         return True
+
+    @property
+    def current_item(self) -> int | None:
+        """The index of the message at the top of the viewport (or just below a separator)."""
+        if not self._items:
+            return None
+        index, _ = self._heights.locate(self.scroll_offset.y)
+        if self._items[index].kind != "message" and index + 1 < len(self._items):
+            following = self._items[index + 1]
+            if following.kind == "message":
+                return index + 1
+        return index if self._items[index].kind == "message" else None
+
+    @property
+    def items(self) -> list[Item]:
+        """What the view draws, in order (messages, separators, notices)."""
+        return self._items
+
+    def scroll_to_item(self, index: int) -> None:
+        """Put item `index` at the top of the view."""
+        self._settle(anchor=(index, 0))
+
+    def call_answered(self, address: tuple[int, int]) -> ToolCall | None:
+        """The tool call that the tool result at `address` answers, if it was matched."""
+        index = self._by_address.get(address)
+        answered = None if index is None else self._items[index].answers
+        return None if answered is None else answered.call
+
+    def item_at(self, address: tuple[int, int]) -> int | None:
+        """The item index of message (transcript, block)."""
+        return self._by_address.get(address)
+
+    def is_expanded(self, index: int) -> bool:
+        return index in self._expanded
+
+    def toggle_expanded(self, index: int | None = None) -> bool | None:
+        """Expand or collapse a message (the current one by default); returns the new state.
+
+        None when there is no such message or it has nothing hidden.
+        """
+        index = self.current_item if index is None else index
+        if index is None or not self._items[index].collapsible:
+            return None
+        expand = index not in self._expanded
+        self.set_expanded(index, expand)
+        return expand
+
+    def set_expanded(self, index: int, expanded: bool) -> None:
+        """Show a message whole or collapsed, keeping the top of the view where it is."""
+        if (index in self._expanded) == expanded:
+            return
+        if expanded:
+            self._expanded.add(index)
+        else:
+            self._expanded.discard(index)
+        self._measured[index] = 0
+        width = self._layout_width or self.scrollable_content_region.width or 80
+        self._heights.set(index, self._items[index].estimate(width, expanded))
+        self._settle()
+
+    def set_search(self, pattern: re.Pattern[str] | None) -> None:
+        """Highlight every match of `pattern` (None: no highlighting)."""
+        self._search = pattern
+        self._search_serial += 1
+        self.refresh()
+
+    def show_hit(self, index: int) -> None:
+        """Put a search hit in message `index` on screen, expanding it if the hit is hidden."""
+        width = self._layout_width or self.scrollable_content_region.width or 80
+        pattern = self._search
+        line = self._match_line(index, width, expanded=index in self._expanded)
+        if line is None and pattern is not None and self._items[index].collapsible:
+            self.set_expanded(index, True)
+            line = self._match_line(index, width, expanded=True)
+        self._settle(anchor=(index, max(0, (line or 0) - _HIT_CONTEXT)))
+
+    def _match_line(self, index: int, width: int, *, expanded: bool) -> int | None:
+        """The first rendered line of message `index` holding a search match."""
+        if self._search is None:
+            return None
+        strips = self._render_strips(index, width, expanded)
+        return next((i for i, strip in enumerate(strips) if self._search.search(strip.text)), None)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -233,14 +325,23 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         return self._palette
 
     def _strips(self, index: int, width: int) -> list[Strip]:
-        """The item's lines at `width`, from the cache or freshly rendered."""
-        key = (self._generation, index, width, self._palette_serial)
+        """The item's lines at `width` as it is shown now, from the cache or freshly rendered."""
+        return self._render_strips(index, width, index in self._expanded)
+
+    def _cache_key(self, index: int, width: int, expanded: bool) -> _CacheKey:
+        serial = self._search_serial
+        return (self._generation, index, width, self._palette_serial, expanded, serial)
+
+    def _render_strips(self, index: int, width: int, expanded: bool) -> list[Strip]:
+        key = self._cache_key(index, width, expanded)
         strips = self._cache.get(key)
         if strips is None:
             item = self._items[index]
             palette = self._get_palette()
             try:
-                strips = render_item(item, width, palette, self.app.console)
+                strips = render_item(
+                    item, width, palette, self.app.console, expanded=expanded, search=self._search
+                )
             except Exception as error:  # one bad item must not blank the whole run
                 problem = one_line(f"{type(error).__name__}: {error}", 200)
                 strips = error_strips(item, width, problem, palette, self.app.console)
@@ -263,12 +364,13 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _relayout(self, width: int) -> None:
         """New estimates for every item at a new width (reusing heights still in the cache)."""
-        heights = [item.estimate(width) for item in self._items]
+        expanded = self._expanded
+        heights = [item.estimate(width, i in expanded) for i, item in enumerate(self._items)]
         measured = [0] * len(self._items)
         for index, previous in enumerate(self._measured):
             # Only items rendered before (at some width) can have strips cached at this width.
             if previous:
-                cached = self._cache.get((self._generation, index, width, self._palette_serial))
+                cached = self._cache.get(self._cache_key(index, width, index in expanded))
                 if cached is not None:
                     heights[index] = len(cached)
                     measured[index] = width
