@@ -1,25 +1,41 @@
-"""Time the transcript viewer: open a run to its first screen, then jump to the end.
+"""Time the transcript viewer on huge runs: first screen, jumps, search, expansion, memory.
 
-Prints numbers, asserts nothing. Inputs are fixed: the shared 5,003-message case file and a
-generated 10,000-message run. Usage: `python benchmarks/transcript_open.py`.
+Prints a table, asserts nothing. Inputs are fixed: a generated 10,000-message run of about
+50 MB, the shared 5,003-message case and the shared huge-tool-output case.
+Usage: `python benchmarks/transcript_open.py`. Targets (issue 5): first screen <= 200 ms once
+the run is in memory, a jump to any message <= 50 ms, an open run <= 3x its JSON size.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import random
+import statistics
+import sys
 import time
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from docent_tui.core.jumps import Jump, jump_targets, next_target
 from docent_tui.core.models import AgentRun
+from docent_tui.core.search import RunSearch
 from docent_tui.tui.transcript import TranscriptView
+from docent_tui.tui.transcript.items import build_items
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-LONG_CASE = REPO_ROOT.parent / "shared" / "data" / "cases" / "long_transcript_5k_messages.json"
+CASES = REPO_ROOT.parent / "shared" / "data" / "cases"
+LONG_CASE = CASES / "long_transcript_5k_messages.json"
+HUGE_CASE = CASES / "huge_tool_output.json"
 SIZE = (120, 40)
+JUMPS = 50
 
 
 class _BenchApp(App[None]):
@@ -28,7 +44,7 @@ class _BenchApp(App[None]):
 
 
 def generated_record(messages: int = 10_000) -> dict[str, Any]:
-    """A deterministic run: a system prompt, then assistant/tool pairs of varied size."""
+    """A deterministic run of about 50 MB: a system prompt, then assistant/tool pairs."""
     items: list[dict[str, Any]] = [
         {"role": "system", "content": "You are a careful agent.\n" * 20},
         {"role": "user", "content": "Please investigate the repository."},
@@ -38,7 +54,7 @@ def generated_record(messages: int = 10_000) -> dict[str, Any]:
         content: Any = f"Step {step}: " + "thinking about the next move. " * (step % 7 + 1)
         if step % 5 == 0:
             content = [
-                {"type": "reasoning", "reasoning": "Consider the options.\n" * (step % 4 + 1)},
+                {"type": "reasoning", "reasoning": "Consider the options.\n" * (step % 40 + 1)},
                 {"type": "text", "text": content},
             ]
         items.append(
@@ -49,19 +65,22 @@ def generated_record(messages: int = 10_000) -> dict[str, Any]:
                 "tool_calls": [
                     {
                         "id": f"call_{step}",
-                        "function": "bash",
+                        "function": "bash" if step % 3 else "python",
                         "arguments": {"cmd": f"grep -n pattern file_{step}.py", "timeout": 30},
                     }
                 ],
             }
         )
-        lines = "\n".join(f"{n}: matched line {n} of file_{step}.py" for n in range(step % 60))
+        lines = "\n".join(
+            f"{n:5}: matched line {n} of src/module_{step}/file_{step}.py: value = compute({n})"
+            for n in range(step % 230)
+        )
         items.append(
             {
                 "role": "tool",
                 "content": lines,
                 "tool_call_id": f"call_{step}",
-                "function": "bash",
+                "function": "bash" if step % 3 else "python",
                 "error": {"type": "timeout", "message": "slow"} if step % 97 == 0 else None,
             }
         )
@@ -74,51 +93,104 @@ def _paint_visible(view: TranscriptView) -> None:
         view.render_line(y)
 
 
-async def measure(label: str, record: dict[str, Any]) -> None:
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def _timed(action: Callable[[], Any]) -> float:
     started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def open_run_memory(text: str) -> int:
+    """Bytes held by an open run: parsed model plus the viewer's items (the JSON dict dropped)."""
+    gc.collect()
+    tracemalloc.start()
+    record = json.loads(text)
     run = AgentRun.from_record(record)
+    del record
+    items = build_items(run)
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del run, items
+    return held
+
+
+async def measure(label: str, text: str, rows: list[tuple[str, str]]) -> None:
+    size = len(text.encode("utf-8"))
+    started = time.perf_counter()
+    record = json.loads(text)
+    record = record[0] if isinstance(record, list) else record
+    run = AgentRun.from_record(record)
+    del record
     parsed = time.perf_counter() - started
+    memory = open_run_memory(text if not text.startswith("[") else json.dumps(json.loads(text)[0]))
     async with _BenchApp().run_test(size=SIZE) as pilot:
         view = pilot.app.query_one(TranscriptView)
         view.focus()
         await pilot.pause()
-        started = time.perf_counter()
-        view.show_run(run)
-        _paint_visible(view)
-        first_screen = time.perf_counter() - started
+        first_screen = _timed(lambda: (view.show_run(run), _paint_visible(view)))
         await pilot.pause()
-        first_screen_frame = time.perf_counter() - started
-
+        messages = [i for i, item in enumerate(view.items) if item.kind == "message"]
+        picks = random.Random(7).sample(messages, min(JUMPS, len(messages)))
+        jumps = [_timed(lambda i=i: (view.scroll_to_item(i), _paint_visible(view))) for i in picks]
+        to_end = _timed(lambda: (view.action_bottom(), _paint_visible(view)))
+        view.scroll_to_item(0)
+        errors = jump_targets(run, Jump.ERROR)
+        error_jump = _timed(
+            lambda: (
+                view.scroll_to_item(view.item_at(next_target(errors, None, True) or (0, 0)) or 0),
+                _paint_visible(view),
+            )
+        )
         started = time.perf_counter()
-        view.action_bottom()
+        search = RunSearch(run)
+        index_built = time.perf_counter() - started
+        started = time.perf_counter()
+        hits = search.find("value = compute(42)")
+        found = time.perf_counter() - started
+        view.set_search(search.pattern("value = compute(42)"))
+        last_hit = hits[-1] if hits else None
+        hit_jump = 0.0
+        if last_hit is not None:
+            index = view.item_at((last_hit.transcript_index, last_hit.block)) or 0
+            hit_jump = _timed(lambda: (view.show_hit(index), _paint_visible(view)))
+        biggest = max(messages, key=lambda i: view.items[i].estimate(SIZE[0], True))
+        view.scroll_to_item(biggest)
         _paint_visible(view)
-        to_end = time.perf_counter() - started
-        await pilot.pause()
-        to_end_frame = time.perf_counter() - started
-        address = view.current_address
-
-        started = time.perf_counter()
-        for _ in range(20):
-            view.action_page_up()
-            _paint_visible(view)
-        page_up = (time.perf_counter() - started) / 20
-
-    print(f"{label}: {view.message_count:,} messages")
-    print(f"  parse (AgentRun.from_record)       {parsed * 1000:8.1f} ms")
-    print(f"  show_run -> first screen painted   {first_screen * 1000:8.1f} ms")
-    print(f"    ... including one pilot frame     {first_screen_frame * 1000:8.1f} ms")
-    print(f"  jump to end (End/G) painted        {to_end * 1000:8.1f} ms  (top: {address})")
-    print(f"    ... including one pilot frame     {to_end_frame * 1000:8.1f} ms")
-    print(f"  page up near the end, per page     {page_up * 1000:8.1f} ms")
+        expand = _timed(lambda: (view.toggle_expanded(biggest), _paint_visible(view)))
+        page = _timed(lambda: (view.action_page_down(), _paint_visible(view)))
+    rows += [
+        (f"{label}: {view.message_count:,} messages, {size / 1e6:.1f} MB JSON", ""),
+        ("  parse (json + AgentRun.from_record)", _ms(parsed)),
+        ("  open run in memory (model + view items)", f"{memory / 1e6:7.1f} MB"),
+        ("    ... as a multiple of the JSON size", f"{memory / size:8.2f} x   (target <= 3)"),
+        ("  show_run -> first screen painted", _ms(first_screen) + "  (target <= 200)"),
+        (f"  jump to a random message, p50 of {len(jumps)}", _ms(statistics.median(jumps))),
+        ("  jump to a random message, max", _ms(max(jumps)) + "  (target <= 50)"),
+        ("  jump to the end", _ms(to_end)),
+        ("  jump to the first error (e)", _ms(error_jump)),
+        ("  search index built (first search)", _ms(index_built)),
+        (f"  search: {len(hits)} messages hit", _ms(found)),
+        ("  show the last hit (expanding it if needed)", _ms(hit_jump)),
+        ("  expand the biggest message", _ms(expand)),
+        ("  page down after expanding", _ms(page)),
+    ]
 
 
 async def main() -> None:
-    if LONG_CASE.exists():
-        records = json.loads(LONG_CASE.read_text())
-        await measure(LONG_CASE.name, records[0])
-    else:
-        print(f"skipped: {LONG_CASE} not found")
-    await measure("generated", generated_record(10_000))
+    rows: list[tuple[str, str]] = []
+    await measure("generated", json.dumps(generated_record(10_000)), rows)
+    for case in (LONG_CASE, HUGE_CASE):
+        if case.exists():
+            await measure(case.name, case.read_text(encoding="utf-8"), rows)
+        else:
+            rows.append((f"skipped: {case} not found", ""))
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ ItemKind = Literal["separator", "message", "notice"]
 GUTTER = 2
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One drawable unit: a transcript separator, a message, or a one-line notice.
 
