@@ -195,13 +195,12 @@ def test_markdown_export_survives_backticks_and_control_characters() -> None:
         "## Metadata",
         "## T0 · main",
         "### T0B0 · system",
-        "## Not a heading of the export",
         "### T0B1 · user",
         "### T0B2 · assistant · gpt-4o",
         "### T0B3 · tool · bash",
         "### T0B4 · user",
     ]
-    assert "> line one\n>\n> line three" in markdown
+    assert "*reasoning:*\n\n```text\nline one\n\nline three\n```" in markdown
     # Scores come first in the metadata block.
     metadata = markdown.split("## Metadata", 1)[1]
     assert metadata.index('"scores"') < metadata.index('"task"')

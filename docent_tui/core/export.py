@@ -34,7 +34,6 @@ _STEM_BYTES = 100
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
 _DASHES = re.compile(r"-{2,}")
 _BACKTICKS = re.compile(r"`+")
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # Characters json.dumps leaves raw with ensure_ascii=False that a terminal would act on
 # (C1 controls, DEL, text-reordering marks); escaped as \uXXXX so `cat export.json` is safe.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -135,39 +134,6 @@ def _plain(text: str, limit: int = 200) -> str:
     return re.sub(r"([\\`*_\[\]<>#|!~])", r"\\\1", one_line(text, limit))
 
 
-def _safe_as_markdown(text: str) -> bool:
-    """True when text can be inlined without swallowing what follows it.
-
-    An unclosed code fence or an HTML block (a line starting with `<`) would run on into the
-    rest of the document; such text is fenced instead.
-    """
-    open_fence: tuple[str, int] | None = None
-    for line in text.split("\n"):
-        if line.lstrip(" ").startswith("<") and len(line) - len(line.lstrip(" ")) <= 3:
-            return False
-        match = _FENCE_LINE.match(line)
-        if match is None:
-            continue
-        marker = match.group(1)
-        if open_fence is None:
-            open_fence = (marker[0], len(marker))
-        elif (
-            marker[0] == open_fence[0]
-            and len(marker) >= open_fence[1]
-            and not match.group(2).strip()
-        ):
-            open_fence = None
-    return open_fence is None
-
-
-def _text_block(text: str) -> str:
-    return text if _safe_as_markdown(text) else _fence(text, "text")
-
-
-def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
-
-
 def _metadata_block(metadata: Mapping[str, Any]) -> str:
     return _fence(to_json_text(scores_first(metadata), indent=2), "json")
 
@@ -198,14 +164,15 @@ def _message_markdown(message: ChatMessage, address: str) -> Iterator[str]:
             if item.redacted and not item.summary:
                 yield "> *reasoning redacted*"
             elif item.display_text:
-                yield _quote(item.display_text)
+                yield "*reasoning:*"
+                yield _fence(item.display_text, "text")
         elif isinstance(item, TextContent):
             if item.refusal:
                 yield "**Refusal:**"
             if not item.text:
                 continue
-            is_tool = isinstance(message, ToolMessage)
-            yield _fence(item.text, "text") if is_tool else _text_block(item.text)
+            # Always fenced: inlined, content could forge headings, results or HTML.
+            yield _fence(item.text, "text")
         elif isinstance(item, UnknownContent):
             yield f"*[{_plain(item.type, 40)} content not exported]*"
     if isinstance(message, AssistantMessage):
@@ -235,7 +202,7 @@ def _run_markdown_parts(run: AgentRun) -> Iterator[str]:
     facts.append(f"- Messages: {run.message_count:,} in {len(run.transcripts):,} transcript(s)")
     yield "\n".join(fact for fact in facts if fact)
     if run.description:
-        yield _text_block(run.description)
+        yield _fence(run.description, "text")
     if run.metadata:
         yield "## Metadata"
         yield _metadata_block(run.metadata)
@@ -251,7 +218,7 @@ def _run_markdown_parts(run: AgentRun) -> Iterator[str]:
             facts.append("- Group: " + _plain(path, 300))
         yield "\n".join(fact for fact in facts if fact) or "- (no id)"
         if transcript.description:
-            yield _text_block(transcript.description)
+            yield _fence(transcript.description, "text")
         if transcript.metadata:
             yield "Transcript metadata:"
             yield _metadata_block(transcript.metadata)

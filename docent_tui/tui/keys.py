@@ -44,7 +44,7 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Transcript", "y", "copy the current message"),
     KeyHelp("Transcript", "c", "copy the current tool call (or the call a result answers)"),
     KeyHelp("Transcript", "Y", "copy the run id"),
-    KeyHelp("Transcript", "w", "copy the run's Docent web URL (OSC 52, works over SSH)"),
+    KeyHelp("Transcript", "w", "copy the run's Docent web URL (remote runs; OSC 52)"),
     KeyHelp("Transcript", "o O", "open the current message in $PAGER / $EDITOR"),
     KeyHelp("Transcript", "x", "export the run as Markdown or Docent JSON"),
     KeyHelp("Transcript", "escape", "back to the run list"),

@@ -33,7 +33,17 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("pagedown,space", "scroll(20)", "Page down", show=False),
+        Binding("pageup", "scroll(-20)", "Page up", show=False),
+        Binding("G,end", "scroll(1000000)", "End", show=False),
+        Binding("g,home", "scroll(-1000000)", "Top", show=False),
     ]
+
+    def action_scroll(self, lines: int) -> None:
+        dialog = self.query_one("#help-dialog", VerticalScroll)
+        dialog.scroll_to(y=dialog.scroll_y + lines, animate=False)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):

@@ -34,7 +34,7 @@ from docent_tui.core.models import (
     ToolCall,
     ToolMessage,
 )
-from docent_tui.core.sanitize import one_line
+from docent_tui.core.sanitize import neutralize, one_line
 from docent_tui.core.search import Hit, RunSearch
 from docent_tui.core.tree import message_address
 from docent_tui.tui.external import open_in_program
@@ -44,6 +44,8 @@ from docent_tui.tui.screens.outline import OutlineScreen
 from docent_tui.tui.transcript import TranscriptView
 from docent_tui.tui.widgets.search_bar import SearchBar
 
+# Characters above which a clipboard write (OSC 52) is likely to be dropped by the terminal.
+LARGE_COPY = 100_000
 # What a jump key is called in "no further …" messages.
 _JUMP_NAMES = {
     Jump.ERROR: "errors",
@@ -72,7 +74,24 @@ def run_header(run: AgentRun) -> Text:
         more = len(scores) - 8
         suffix = f"  (+{more} more)" if more > 0 else ""
         title.append(one_line("  ".join(parts), limit=200) + suffix)
+    explanation = score_explanation(metadata)
+    if explanation:
+        title.append("\nwhy ", style="dim")
+        title.append(one_line(explanation, limit=300))
     return title
+
+
+def score_explanation(metadata: dict[str, object]) -> str | None:
+    """The first scorer's explanation (Inspect's `scoring_metadata`), the "why" of a score."""
+    scoring = metadata.get("scoring_metadata")
+    if not isinstance(scoring, dict):
+        return None
+    for name, result in scoring.items():
+        if isinstance(result, dict):
+            explanation = result.get("explanation")
+            if isinstance(explanation, str) and explanation.strip():
+                return f"{name}: {explanation.strip()}"
+    return None
 
 
 class TranscriptScreen(Screen[None]):
@@ -117,6 +136,8 @@ class TranscriptScreen(Screen[None]):
         self._hit = -1
         self._function: str | None = None
         self._targets: dict[tuple[Jump, str | None], list[tuple[int, int]]] = {}
+        # Where the last jump went: a first message already jumped to is not ahead any more.
+        self._jumped_to: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(run_header(self.run), id="run-header")
@@ -152,9 +173,6 @@ class TranscriptScreen(Screen[None]):
         self.notify("The run changed on the server; showing the new version.", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Local runs have no web page: the key is left out of the footer for them.
-        if action == "copy_web_url" and self.web_url is None:
-            return False
         # Single-letter keys type into the search box while it has focus.
         return not (isinstance(self.focused, Input) and action != "app.pop_screen")
 
@@ -236,12 +254,16 @@ class TranscriptScreen(Screen[None]):
             current = (current[0], current[1] - 1)  # just before the current message
         target = next_target(addresses, current, forward)
         if target is None:
-            self.notify(f"That was the {'last' if forward else 'first'} hit.", markup=False)
-            return
+            target = addresses[0] if forward else addresses[-1]
+            self._say(f"Search wrapped to the {'first' if forward else 'last'} hit.")
         self._hit = addresses.index(target)
         index = self.view.item_at(target)
-        if index is not None:
-            self.view.show_hit(index)
+        if index is not None and not self.view.show_hit(index):
+            self._say(
+                f"The hit in {message_address(*target)} is not drawn here (past the display "
+                "limit, or in metadata or ids): o opens the whole message in $PAGER, m the "
+                "metadata."
+            )
         self._update_status()
 
     # --- jumps -----------------------------------------------------------------------------------
@@ -254,16 +276,20 @@ class TranscriptScreen(Screen[None]):
         if targets is None:
             targets = jump_targets(self.run, kind, function)
             self._targets[key] = targets
-        target = next_target(targets, self._current_address(), forward)
+        current = self._current_address()
+        if forward and self.view.scroll_offset.y == 0 and self._jumped_to != current:
+            current = None  # at the very top, the first message counts as ahead
+        target = next_target(targets, current, forward)
         if target is None:
             name = _JUMP_NAMES[kind]
             if function is not None:
                 name = f"{one_line(function, 40)} calls"
             what = "no" if not targets else ("no later" if forward else "no earlier")
-            self.notify(f"{what.capitalize()} {name} in this run.", markup=False)
+            self._say(f"{what.capitalize()} {name} in this run.")
             return
         index = self.view.item_at(target)
         if index is not None:
+            self._jumped_to = target
             self.view.scroll_to_item(index)
 
     def action_choose_function(self) -> None:
@@ -300,9 +326,24 @@ class TranscriptScreen(Screen[None]):
 
     # --- getting things out ----------------------------------------------------------------------
 
+    def _say(self, text: str) -> None:
+        """A notice that replaces the previous ones (repeated keys must not stack them)."""
+        self.app.clear_notifications()
+        self.notify(text, markup=False)
+
     def _copy(self, text: str, what: str) -> None:
-        self.app.copy_to_clipboard(text)
-        self.notify(f"Copied {what} ({len(text):,} characters)", markup=False)
+        # Control characters made visible: a paste must not carry escape sequences.
+        safe = neutralize(text)
+        self.app.copy_to_clipboard(safe)
+        if len(safe) > LARGE_COPY:
+            self.notify(
+                f"Copied {what} ({len(safe):,} characters): terminals often drop clipboard "
+                "writes this large; o opens it in $PAGER instead.",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.notify(f"Copied {what} ({len(safe):,} characters)", markup=False)
 
     def action_copy_message(self) -> None:
         current = self._current()

@@ -70,6 +70,7 @@ class Palette:
     separator: Style
     placeholder: Style
     match: Style
+    current: Style
     dark: bool
 
     def role(self, name: str) -> Style:
@@ -126,6 +127,7 @@ def palette_from_variables(variables: Mapping[str, str], dark: bool = True) -> P
         ),
         placeholder=Style(color=rich("text-secondary", "#5684A5"), italic=True),
         match=Style(color=rich("background", "#1E1E1E"), bgcolor=rich("warning", "#FFA62B")),
+        current=Style(bgcolor=rich("panel", "#242F38")),
         dark=dark,
     )
 

@@ -53,8 +53,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,g", "top", "Top", show=False),
         Binding("end,G", "bottom", "Bottom", show=False),
-        Binding("left_square_bracket", "previous_message", "Prev message"),
-        Binding("right_square_bracket", "next_message", "Next message"),
+        Binding("left_square_bracket", "previous_message", "Prev message", show=False),
+        Binding("right_square_bracket", "next_message", "Next message", show=False),
     ]
 
     def __init__(
@@ -227,8 +227,12 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._search_serial += 1
         self.refresh()
 
-    def show_hit(self, index: int) -> None:
-        """Put a search hit in message `index` on screen, expanding it if the hit is hidden."""
+    def show_hit(self, index: int) -> bool:
+        """Put a search hit in message `index` on screen, expanding it if the hit is hidden.
+
+        False when no match is drawn (past the display limit, or in text the viewer does not
+        show, such as metadata): the message is still brought to the top.
+        """
         width = self._layout_width or self.scrollable_content_region.width or 80
         pattern = self._search
         line = self._match_line(index, width, expanded=index in self._expanded)
@@ -236,6 +240,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             self.set_expanded(index, True)
             line = self._match_line(index, width, expanded=True)
         self._settle(anchor=(index, max(0, (line or 0) - _HIT_CONTEXT)))
+        return line is not None
 
     def _match_line(self, index: int, width: int, *, expanded: bool) -> int | None:
         """The first rendered line of message `index` holding a search match."""
@@ -314,6 +319,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         base = self.rich_style
         line = scroll_y + y
         if not self._items or width <= 0 or line >= self._heights.total:
+            # Past the end (the last message can be scrolled to the top): blank.
             return Strip.blank(max(0, width), base)
         if width != self._layout_width:
             self._queue_settle()
@@ -322,6 +328,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if self._measured[index] != width or len(strips) != self._heights[index]:
             self._queue_settle()
         strip = strips[offset] if offset < len(strips) else Strip.blank(width)
+        if offset == 0 and index == self.current_item:
+            # The header of the message that y, c, space, m and o act on.
+            strip = strip.apply_style(self._get_palette().current)
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
 
     def _get_palette(self) -> Palette:
@@ -426,21 +435,30 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             if width != self._layout_width:
                 self._relayout(width)
             top = self._settle_passes(anchor, bottom, width, height)
-            self.virtual_size = Size(width, self._heights.total)
+            self.virtual_size = Size(
+                width, max(self._heights.total, self._max_top(height) + height)
+            )
             if self.scroll_offset.y != top or self.scroll_y != top:
                 self.scroll_to(0, top, animate=False, force=True)
             self.refresh()
         finally:
             self._settling = False
 
+    def _max_top(self, height: int) -> int:
+        """The furthest the view may scroll: the last message may come up to the top, so any
+        message can be the current one."""
+        heights = self._heights
+        last_message = self._message_items[-1] if self._message_items else len(heights) - 1
+        return max(0, heights.total - height, heights.start(last_message))
+
     def _settle_passes(self, anchor: _Anchor | None, bottom: bool, width: int, height: int) -> int:
         """Measure around the target until no height changes; returns the top line."""
         heights = self._heights
         top = 0
         for _ in range(_SETTLE_PASSES):
-            max_top = max(0, heights.total - height)
+            max_top = self._max_top(height)
             if bottom or anchor is None:
-                top = max_top
+                top = max(0, heights.total - height)
             else:
                 index, offset = anchor
                 index = min(index, len(heights) - 1)
