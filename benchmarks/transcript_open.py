@@ -145,12 +145,13 @@ async def measure(label: str, text: str, rows: list[tuple[str, str]]) -> None:
                 _paint_visible(view),
             )
         )
-        started = time.perf_counter()
         search = RunSearch(run)
-        index_built = time.perf_counter() - started
         started = time.perf_counter()
         hits = search.find("value = compute(42)")
-        found = time.perf_counter() - started
+        first_search = time.perf_counter() - started
+        started = time.perf_counter()
+        search.find("timeout")
+        second_search = time.perf_counter() - started
         view.set_search(search.pattern("value = compute(42)"))
         last_hit = hits[-1] if hits else None
         hit_jump = 0.0
@@ -172,8 +173,8 @@ async def measure(label: str, text: str, rows: list[tuple[str, str]]) -> None:
         ("  jump to a random message, max", _ms(max(jumps)) + "  (target <= 50)"),
         ("  jump to the end", _ms(to_end)),
         ("  jump to the first error (e)", _ms(error_jump)),
-        ("  search index built (first search)", _ms(index_built)),
-        (f"  search: {len(hits)} messages hit", _ms(found)),
+        (f"  first search, builds the index ({len(hits)} messages hit)", _ms(first_search)),
+        ("  a second search", _ms(second_search)),
         ("  show the last hit (expanding it if needed)", _ms(hit_jump)),
         ("  expand the biggest message", _ms(expand)),
         ("  page down after expanding", _ms(page)),
