@@ -144,3 +144,37 @@ def box_position(dql: str, where: str, position: int | None) -> int | None:
     offset = start + len("WHERE (") - (len(where) - len(where.lstrip()))
     inside = position - offset
     return inside if 0 <= inside <= len(where) else None
+
+
+NEWEST_FIRST = "agent_runs.created_at DESC, agent_runs.id"
+"""The remote run list's order: newest first, the id breaking ties so pages are stable."""
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def position_query(where: str, run_id: str, order_by: str | None) -> str | None:
+    """DQL giving `(before, found)` for `run_id` in the run list's order, or None when that
+    order cannot be expressed (only the remote order, newest first, is handled).
+
+    `before` counts the matching runs listed ahead of it: PostgreSQL sorts NULL first in DESC.
+    """
+    if order_by != NEWEST_FIRST:
+        return None
+    run = _literal(run_id)
+    created = f"(SELECT k.created_at FROM agent_runs AS k WHERE k.id = {run})"
+    ahead = (
+        f"(agent_runs.created_at IS NULL AND ({created} IS NOT NULL OR agent_runs.id < {run}))"
+        f" OR agent_runs.created_at > {created}"
+        f" OR (agent_runs.created_at = {created} AND agent_runs.id < {run})"
+    )
+    dql = select_query(
+        where,
+        [
+            f"sum(CASE WHEN agent_runs.id = {run} THEN 0 ELSE 1 END) AS before",
+            f"sum(CASE WHEN agent_runs.id = {run} THEN 1 ELSE 0 END) AS found",
+        ],
+    )
+    joiner = " AND " if where.strip() else " WHERE "
+    return f"{dql}{joiner}(agent_runs.id = {run} OR {ahead})"

@@ -26,7 +26,8 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Run list", "!", "list files and samples that could not be loaded"),
     KeyHelp("Run list", "w", "copy the run's Docent web URL (remote collections)"),
     KeyHelp("Run list", "r", "reload: ask the server again instead of the session's cache"),
-    KeyHelp("WHERE box", "enter / ↓", "back to the run list"),
+    KeyHelp("WHERE box", "enter / ↓", "back to the run list (↓ when not stepping through history)"),
+    KeyHelp("WHERE box", "↑ ↓", "earlier / later filters of this collection; ↓ ends at your draft"),
     KeyHelp("WHERE box", "escape", "restore the last valid filter"),
     KeyHelp("Transcript", "↑ ↓ / j k", "scroll"),
     KeyHelp("Transcript", "pgup pgdn / g G", "page, top, bottom"),
@@ -47,5 +48,6 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Transcript", "w", "copy the run's Docent web URL (remote runs; OSC 52)"),
     KeyHelp("Transcript", "o O", "open the current message in $PAGER / $EDITOR"),
     KeyHelp("Transcript", "x", "export the run as Markdown or Docent JSON"),
+    KeyHelp("Transcript", "J K", "next / previous run of the list (same filter and order)"),
     KeyHelp("Transcript", "escape", "back to the run list"),
 )

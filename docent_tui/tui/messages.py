@@ -26,6 +26,7 @@ class RunsReady(Message):
         columns: Sequence[RunColumn],
         total: int,
         first_page: list[list[Any]],
+        pages: dict[int, list[list[Any]]] | None = None,
     ) -> None:
         self.generation = generation
         self.collection_id = collection_id
@@ -33,6 +34,8 @@ class RunsReady(Message):
         self.columns = columns
         self.total = total
         self.first_page = first_page
+        # Further pages fetched with the first: the one holding the run the cursor was on.
+        self.pages = pages or {}
         # Set when these rows are shown in place of a filter that failed.
         self.failure: FilterFailed | None = None
         super().__init__()
@@ -72,10 +75,19 @@ class PageFailed(Message):
 class RunOpened(Message):
     """A run was fetched and parsed, ready for the transcript viewer."""
 
-    def __init__(self, collection_id: str, run: AgentRun, web_url: str | None = None) -> None:
+    def __init__(
+        self,
+        collection_id: str,
+        run: AgentRun,
+        web_url: str | None = None,
+        *,
+        in_place: bool = False,
+    ) -> None:
         self.collection_id = collection_id
         self.run = run
         self.web_url = web_url
+        # Shown in the transcript already on screen (J/K) instead of a new one.
+        self.in_place = in_place
         super().__init__()
 
 

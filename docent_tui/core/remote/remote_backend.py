@@ -45,6 +45,7 @@ from docent_tui.core.remote.errors import (
     RemoteError,
     ServerUnavailable,
 )
+from docent_tui.core.run_list import NEWEST_FIRST
 from docent_tui.core.schema import DQLSchema, schema_from_server
 
 __all__ = [
@@ -60,7 +61,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DEFAULT_ORDER = "agent_runs.created_at DESC, agent_runs.id"
+DEFAULT_ORDER = NEWEST_FIRST
 """Newest first, with the id as tie-break so pages under OFFSET are stable."""
 
 

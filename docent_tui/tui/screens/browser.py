@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -20,11 +20,14 @@ from docent_tui.core.library import CollectionState
 from docent_tui.core.models import AgentRun
 from docent_tui.core.remote.errors import RemoteError
 from docent_tui.core.run_list import (
+    PAGE_SIZE,
     RunColumn,
     box_position,
     count_query,
     default_columns,
     page_query,
+    position_query,
+    select_query,
 )
 from docent_tui.core.sanitize import one_line
 from docent_tui.tui.messages import (
@@ -47,9 +50,13 @@ from docent_tui.tui.widgets.where_box import FilterError, WhereBox
 
 if TYPE_CHECKING:
     from docent_tui.tui.app import DocentApp
+    from docent_tui.tui.screens.transcript import TranscriptScreen
 
 # Rows around the cursor whose runs are fetched ahead, nearest first.
 PREFETCH_STEPS = (1, -1, 2, 3)
+# Run ids read, at most, to find where the cursor's run moved to after a re-filter, when its
+# position cannot be counted in DQL (the natural order of local collections).
+LOCATE_SCAN_LIMIT = 10_000
 
 
 class BrowserScreen(Screen[None]):
@@ -73,6 +80,9 @@ class BrowserScreen(Screen[None]):
         self._columns: dict[str, list[RunColumn]] = {}
         self._debounce: Timer | None = None
         self._shown_collection: str | None = None
+        # (table generation, row) of the last J/K step, and whether its row is still loading.
+        self._step: tuple[int, int] | None = None
+        self._step_waiting = False
 
     @property
     def docent_app(self) -> DocentApp:
@@ -171,6 +181,7 @@ class BrowserScreen(Screen[None]):
     def select_collection(self, collection_id: str) -> None:
         self.collection_id = collection_id
         self._shown_collection = None
+        self.query_one(WhereBox).set_collection(collection_id)
         self._update_title()
         collection = self.docent_app.library.get(collection_id)
         if collection is not None and collection.state is CollectionState.READY:
@@ -243,13 +254,17 @@ class BrowserScreen(Screen[None]):
         if collection is None or collection.state is not CollectionState.READY:
             return
         where = self.query_one(WhereBox).value
+        table = self.query_one(RunTable)
+        keep = table.cursor_run_id if self._shown_collection == self.collection_id else None
         self.query_one(RunStatus).wait("filtering")
-        self._query_runs(self._next_generation(), self.collection_id, where)
+        self._query_runs(self._next_generation(), self.collection_id, where, keep)
 
     @work(exclusive=True, group="runlist", exit_on_error=False)
-    async def _query_runs(self, generation: int, collection_id: str, where: str) -> None:
+    async def _query_runs(
+        self, generation: int, collection_id: str, where: str, keep: str | None
+    ) -> None:
         try:
-            self.post_message(await self._fetch_runs(generation, collection_id, where))
+            self.post_message(await self._fetch_runs(generation, collection_id, where, keep))
         except QueryCancelled:
             return
         except RemoteError as error:
@@ -261,15 +276,17 @@ class BrowserScreen(Screen[None]):
                 return
             # Nothing of this collection is on screen yet: show all its runs, and the error.
             try:
-                unfiltered = await self._fetch_runs(generation, collection_id, "")
+                unfiltered = await self._fetch_runs(generation, collection_id, "", None)
             except (QueryCancelled, DQLError, RemoteError):
                 self.post_message(failure)
                 return
             unfiltered.failure = failure
             self.post_message(unfiltered)
 
-    async def _fetch_runs(self, generation: int, collection_id: str, where: str) -> RunsReady:
-        """Count and first page of `where`."""
+    async def _fetch_runs(
+        self, generation: int, collection_id: str, where: str, keep: str | None = None
+    ) -> RunsReady:
+        """Count and first page of `where`, and the page holding run `keep` if it matches."""
         backend = self._backend(collection_id)
         channel = f"runlist:{id(self)}"
         backend.validate_where(where)
@@ -282,7 +299,46 @@ class BrowserScreen(Screen[None]):
         total = int(counted.rows[0][0]) if counted.rows else 0
         first_page = page_query(where, columns, 0, backend.default_order)
         page = await self._execute(backend, collection_id, first_page, where, channel, generation)
-        return RunsReady(generation, collection_id, where, columns, total, page.rows)
+        pages: dict[int, list[list[Any]]] = {}
+        if keep is not None and total > len(page.rows) and all(r[0] != keep for r in page.rows):
+            row = await self._locate(backend, collection_id, where, keep, channel, generation)
+            if row is not None and row >= PAGE_SIZE:
+                held = page_query(where, columns, row // PAGE_SIZE, backend.default_order)
+                found = await backend.execute(
+                    collection_id, held, channel=channel, generation=generation
+                )
+                pages[row // PAGE_SIZE] = found.rows
+        return RunsReady(generation, collection_id, where, columns, total, page.rows, pages)
+
+    @staticmethod
+    async def _locate(
+        backend: Backend,
+        collection_id: str,
+        where: str,
+        run_id: str,
+        channel: str,
+        generation: int,
+    ) -> int | None:
+        """The row of `run_id` in the filtered list, or None when it no longer matches.
+
+        One query: a count of the runs ahead of it where the list's order is expressible in
+        DQL, otherwise the first LOCATE_SCAN_LIMIT ids in the list's order.
+        """
+        order = backend.default_order
+        counting = position_query(where, run_id, order)
+        try:
+            if counting is not None:
+                result = await backend.execute(
+                    collection_id, counting, channel=channel, generation=generation
+                )
+                before, found = result.rows[0] if result.rows else (0, 0)
+                return int(before or 0) if found else None
+            # TODO: a run past the first LOCATE_SCAN_LIMIT rows of the natural order is not kept.
+            scan = select_query(where, ["agent_runs.id"], order, limit=LOCATE_SCAN_LIMIT)
+            ids = (await backend.execute(collection_id, scan, channel=channel)).rows
+        except (DQLError, RemoteError):  # the cursor goes to the top; the list itself is fine
+            return None
+        return next((index for index, row in enumerate(ids) if row[0] == run_id), None)
 
     @staticmethod
     async def _execute(
@@ -313,10 +369,18 @@ class BrowserScreen(Screen[None]):
         keep = table.cursor_run_id if self._shown_collection == message.collection_id else None
         self._shown_collection = message.collection_id
         self.where_applied = message.where
-        table.reset(message.generation, message.columns, message.total, message.first_page, keep)
+        table.reset(
+            message.generation,
+            message.columns,
+            message.total,
+            message.first_page,
+            keep,
+            message.pages,
+        )
         self._note_collection_size(message)
         if message.failure is None:
             self.query_one(FilterError).clear()
+            self.query_one(WhereBox).remember(message.collection_id, message.where)
             self._show_count(message.total)
         else:
             self._filter_failed(message.failure)
@@ -396,13 +460,27 @@ class BrowserScreen(Screen[None]):
         if message.generation != self.generation:
             return
         self.query_one(RunTable).page_failed(message.generation, message.page)
+        if self._step_waiting and self._step is not None:
+            generation, row = self._step
+            if generation == message.generation and row // PAGE_SIZE == message.page:
+                self._step_waiting = False  # the notice above says why nothing opened
         self._set_status(
             f"some rows could not load: {one_line(message.reason, limit=160)}", error=True
         )
 
     @on(PageReady)
     def _page_ready(self, message: PageReady) -> None:
-        self.query_one(RunTable).add_page(message.generation, message.page, message.rows)
+        table = self.query_one(RunTable)
+        table.add_page(message.generation, message.page, message.rows)
+        if not self._step_waiting or self._step is None:
+            return
+        generation, row = self._step
+        run_id = table.run_id_at(row) if generation == table.generation else None
+        if run_id is None and generation == table.generation:
+            return  # another page arrived first
+        self._step_waiting = False
+        if run_id is not None and self._shown_transcript() is not None and self.collection_id:
+            self.open_run(self.collection_id, run_id, in_place=True)
 
     @on(RunTable.CursorMoved)
     def _cursor_moved(self, message: RunTable.CursorMoved) -> None:
@@ -421,13 +499,13 @@ class BrowserScreen(Screen[None]):
         if self.collection_id is not None:
             self.open_run(self.collection_id, message.run_id)
 
-    def open_run(self, collection_id: str, run_id: str) -> None:
-        """Fetch a run and show it in the transcript viewer."""
+    def open_run(self, collection_id: str, run_id: str, *, in_place: bool = False) -> None:
+        """Fetch a run and show it in the transcript viewer (`in_place`: the one on screen)."""
         self.query_one(RunStatus).wait(f"opening {one_line(run_id, limit=40)}")
-        self._open_run(collection_id, run_id)
+        self._open_run(collection_id, run_id, in_place)
 
     @work(exclusive=True, group="open", exit_on_error=False)
-    async def _open_run(self, collection_id: str, run_id: str) -> None:
+    async def _open_run(self, collection_id: str, run_id: str, in_place: bool = False) -> None:
         try:
             backend = self._backend(collection_id)
             record = await backend.get_run(collection_id, run_id)
@@ -441,14 +519,68 @@ class BrowserScreen(Screen[None]):
         if run is None:
             self.post_message(RunOpenFailed(run_id, "run not found in this collection"))
             return
-        self.post_message(RunOpened(collection_id, run, backend.web_url(collection_id, run_id)))
+        web_url = backend.web_url(collection_id, run_id)
+        self.post_message(RunOpened(collection_id, run, web_url, in_place=in_place))
 
     @on(RunOpened)
     def _run_opened(self, message: RunOpened) -> None:
         from docent_tui.tui.screens.transcript import TranscriptScreen
 
         self._show_count(self.query_one(RunTable).total)
-        self.app.push_screen(TranscriptScreen(message.run, message.collection_id, message.web_url))
+        if message.in_place:
+            # Gone back to the list meanwhile: the cursor is on the run, nothing more to show.
+            shown = self._shown_transcript()
+            if shown is not None:
+                shown.show_new_run(message.run, message.collection_id, message.web_url)
+            return
+        screen = TranscriptScreen(message.run, message.collection_id, message.web_url)
+        screen.step_run = self.step_run
+        self.app.push_screen(screen)
+
+    # -- moving between runs from the transcript -----------------------------------------------
+
+    def _shown_transcript(self) -> TranscriptScreen | None:
+        from docent_tui.tui.screens.transcript import TranscriptScreen
+
+        screen = self.app.screen
+        return screen if isinstance(screen, TranscriptScreen) else None
+
+    def _tell(self, text: str) -> None:
+        """A notice over the transcript that replaces the previous ones (keys may repeat)."""
+        self.app.clear_notifications()
+        self.notify(text, markup=False)
+
+    def step_run(self, step: int) -> None:
+        """Open the run `step` rows from the one on screen (J/K), moving the list's cursor."""
+        shown = self._shown_transcript()
+        if shown is None:
+            return
+        table = self.query_one(RunTable)
+        if self.collection_id is None or shown.collection_id != self.collection_id:
+            self._tell("This run is not from the run list on screen.")
+            return
+        cursor_id = table.cursor_run_id
+        if cursor_id == shown.run.id or self._step == (table.generation, table.cursor_row):
+            base: int | None = table.cursor_row
+        else:
+            base = table.row_of(shown.run.id)
+        if base is None:
+            self._tell("This run is not in the run list any more: escape goes back to it.")
+            return
+        target = base + step
+        if target < 0 or target >= table.total:
+            self._tell(f"This is the {'first' if target < 0 else 'last'} run of the list.")
+            return
+        self._step = (table.generation, target)
+        table.move_cursor(target)
+        run_id = table.run_id_at(target)
+        if run_id is None:
+            self._step_waiting = True
+            table.want_row(target)
+            self._tell(f"Run {target + 1:,} of the list is loading…")
+            return
+        self._step_waiting = False
+        self.open_run(self.collection_id, run_id, in_place=True)
 
     @on(RunOpenFailed)
     def _run_open_failed(self, message: RunOpenFailed) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -121,6 +122,8 @@ class TranscriptScreen(Screen[None]):
         Binding("o", "open_external('pager')", "Open in $PAGER", show=False),
         Binding("O", "open_external('editor')", "Open in $EDITOR", show=False),
         Binding("x", "export", "Export", show=False),
+        Binding("J", "step_run(1)", "Next run", show=False),
+        Binding("K", "step_run(-1)", "Previous run", show=False),
     ]
 
     def __init__(
@@ -138,6 +141,8 @@ class TranscriptScreen(Screen[None]):
         self._targets: dict[tuple[Jump, str | None], list[tuple[int, int]]] = {}
         # Where the last jump went: a first message already jumped to is not ahead any more.
         self._jumped_to: tuple[int, int] | None = None
+        # Set by the run list that opened this screen: opens its next (1) or previous (-1) run.
+        self.step_run: Callable[[int], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(run_header(self.run), id="run-header")
@@ -171,6 +176,34 @@ class TranscriptScreen(Screen[None]):
         if address is not None:
             view.scroll_to_address(address)
         self.notify("The run changed on the server; showing the new version.", markup=False)
+
+    def show_new_run(
+        self, run: AgentRun, collection_id: str | None = None, web_url: str | None = None
+    ) -> None:
+        """Show another run in this screen, from its top, with no search or jump state left."""
+        self.workers.cancel_group(self, "search")
+        self.run = run
+        self.collection_id = collection_id
+        self.web_url = web_url
+        self._search = None
+        self._query = ""
+        self._hits, self._hit = [], -1
+        self._function = None
+        self._targets.clear()
+        self._jumped_to = None
+        self.query_one(SearchBar).display = False
+        self.query_one("#run-header", Static).update(run_header(run))
+        view = self.view
+        view.set_search(None)
+        view.show_run(run)
+        view.focus()
+        self._update_status()
+
+    def action_step_run(self, step: int) -> None:
+        if self.step_run is None:
+            self._say("This run was not opened from a run list: there is no next run.")
+            return
+        self.step_run(step)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Single-letter keys type into the search box while it has focus.

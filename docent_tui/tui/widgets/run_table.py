@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -122,21 +122,27 @@ class RunTable(ScrollView, can_focus=True):
         total: int,
         first_page: Sequence[Row],
         keep_run_id: str | None = None,
+        pages: Mapping[int, Sequence[Row]] | None = None,
     ) -> None:
-        """Show a new result: its columns, exact row count and first page of rows."""
+        """Show a new result: its columns, exact row count and first page of rows.
+
+        `pages` are further pages fetched along; the cursor stays on `keep_run_id` when it is in
+        any page given, and goes to the first row otherwise.
+        """
         self.generation = generation
         self.columns = list(columns)
         self.total = total
-        self._pages = {0: first_page}
-        self._requested = {0}
+        self._pages = {**(pages or {}), 0: first_page}
+        self._requested = set(self._pages)
         self._natural_widths = self._measure(first_page)
         self._widths_for = (-1, [])
         self.virtual_size = Size(self.size.width, total + 1)
-        row = 0
-        if keep_run_id is not None:
-            row = next((i for i, r in enumerate(first_page) if r[0] == keep_run_id), 0)
-        self.cursor_row = min(row, max(total - 1, 0))
-        self.scroll_to(y=0, animate=False)
+        row = 0 if keep_run_id is None else self.row_of(keep_run_id) or 0
+        row = min(row, max(total - 1, 0))
+        # Scroll before moving the cursor, so the kept row ends up in view.
+        top = 0 if row < self._visible_rows else row - self._visible_rows // 2
+        self.scroll_to(y=top, animate=False)
+        self.cursor_row = row
         self.refresh()
 
     def add_page(self, generation: int, page: int, rows: Sequence[Row]) -> None:
@@ -166,6 +172,19 @@ class RunTable(ScrollView, can_focus=True):
     @property
     def cursor_run_id(self) -> str | None:
         return self.run_id_at(self.cursor_row)
+
+    def row_of(self, run_id: str) -> int | None:
+        """The row of `run_id` among the loaded pages, if it is there."""
+        for page, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row[0] == run_id:
+                    return page * PAGE_SIZE + offset
+        return None
+
+    def want_row(self, index: int) -> None:
+        """Ask the owner for the page of row `index` unless it is loaded or on its way."""
+        if 0 <= index < self.total and self.row(index) is None:
+            self._want(index // PAGE_SIZE)
 
     # -- layout ------------------------------------------------------------------------------
 

@@ -2,23 +2,109 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import ClassVar
 
+from pygments.lexers.sql import PostgresLexer  # type: ignore[import-untyped]
+from pygments.token import (  # type: ignore[import-untyped]
+    Comment,
+    Keyword,
+    Name,
+    Number,
+    Operator,
+    String,
+    _TokenType,
+)
+from rich.highlighter import Highlighter
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from docent_tui.core.history import QueryHistory
 from docent_tui.core.sanitize import neutralize, strip_sgr
 
 PLACEHOLDER = "DQL WHERE clause, e.g. metadata_json->>'model' ILIKE '%gpt%'"
 
+# Token classes and their styles; a token takes the style of its nearest listed ancestor.
+TOKEN_STYLES: dict[_TokenType, str] = {
+    Comment: "dim italic",
+    String: "green",
+    Number: "cyan",
+    Keyword: "bold magenta",
+    Name.Builtin: "blue",
+    Operator: "yellow",
+}
+# Beyond this many characters the rest of the clause is shown unstyled (one line, typed by hand).
+MAX_HIGHLIGHT_CHARS = 4_000
+_LEXER = PostgresLexer()
+_STYLE_CACHE: dict[_TokenType, str | None] = {}
+
+
+def _style_for(token: _TokenType) -> str | None:
+    if token not in _STYLE_CACHE:
+        kind: _TokenType | None = token
+        while kind is not None and kind not in TOKEN_STYLES:
+            kind = kind.parent
+        _STYLE_CACHE[token] = TOKEN_STYLES[kind] if kind is not None else None
+    return _STYLE_CACHE[token]
+
+
+@lru_cache(maxsize=64)
+def sql_spans(clause: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, style) of the styled tokens of `clause`; adjacent equal styles merged.
+
+    Cached because the Input renders its value several times per keystroke.
+    """
+    spans: list[tuple[int, int, str]] = []
+    try:
+        tokens = list(_LEXER.get_tokens_unprocessed(clause[:MAX_HIGHLIGHT_CHARS]))
+    except Exception:  # a lexer failure costs the colours, never the box
+        return ()
+    for index, token, value in tokens:
+        style = _style_for(token)
+        if style is None or not value:
+            continue
+        end = index + len(value)
+        if spans and spans[-1][1] == index and spans[-1][2] == style:
+            spans[-1] = (spans[-1][0], end, style)
+        else:
+            spans.append((index, end, style))
+    return tuple(spans)
+
+
+def _visible(text: str) -> str:
+    """`text` with each control or reordering character replaced by one visible character, so
+    offsets (cursor, selection, styles) still line up."""
+    if neutralize(text) == text:
+        return text
+    shown = []
+    for char in text:
+        safe = neutralize(char)
+        shown.append(safe if len(safe) == 1 else "\ufffd")
+    return "".join(shown)
+
+
+class SqlHighlighter(Highlighter):
+    """Colours a DQL clause with pygments' PostgreSQL lexer; the text is never read as markup."""
+
+    def highlight(self, text: Text) -> None:
+        plain = text.plain
+        for start, end, style in sql_spans(plain):
+            text.stylize(style, start, end)
+        safe = _visible(plain)
+        if safe != plain:
+            text.plain = safe
+
 
 class WhereBox(Input):
-    """An Input that hands focus back to the run list, optionally restoring the shown filter."""
+    """An Input that hands focus back to the run list, optionally restoring the shown filter,
+    and steps through the collection's earlier filters with Up and Down."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "leave", "To the run list", show=False),
+        Binding("up", "history_older", "Earlier filter", show=False),
+        Binding("down", "history_newer", "Later filter, then the run list", show=False),
         Binding("escape", "leave(True)", "Restore last valid filter", show=False),
     ]
 
@@ -30,8 +116,90 @@ class WhereBox(Input):
             self.restore = restore
             super().__init__()
 
-    def __init__(self, value: str = "", *, id: str | None = None) -> None:
-        super().__init__(value=value, placeholder=PLACEHOLDER, id=id)
+    def __init__(
+        self, value: str = "", *, id: str | None = None, history: QueryHistory | None = None
+    ) -> None:
+        super().__init__(value=value, placeholder=PLACEHOLDER, id=id, highlighter=SqlHighlighter())
+        self.history = history if history is not None else QueryHistory()
+        self.collection_id: str | None = None
+        # While browsing: the entries being stepped through, the one shown, and the draft.
+        self._browsed: list[str] = []
+        self._index: int | None = None
+        self._draft = ""
+        # A filter applied while the box has focus; kept when editing ends, not per keystroke.
+        self._pending: tuple[str, str] | None = None
+
+    def set_collection(self, collection_id: str | None) -> None:
+        """Use this collection's history from now on."""
+        if collection_id != self.collection_id:
+            self._commit_pending()
+            self.collection_id = collection_id
+            self._stop_browsing()
+
+    def remember(self, collection_id: str, where: str) -> None:
+        """`where` was applied to the collection without error: keep it in its history.
+
+        While the box has focus the filter may be a step of what is still being typed, so only
+        the last one applied is kept, when focus leaves the box.
+        """
+        if not where.strip():
+            return
+        self._pending = (collection_id, where)
+        if not self.has_focus:
+            self._commit_pending()
+
+    def _commit_pending(self) -> None:
+        if self._pending is not None:
+            collection_id, where = self._pending
+            self._pending = None
+            self.history.record(collection_id, where)
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._commit_pending()
+        self._stop_browsing()
+
+    def on_unmount(self) -> None:
+        self._commit_pending()
+
+    @property
+    def browsing(self) -> bool:
+        """Whether the box shows a history entry the user has not edited since."""
+        return self._index is not None and self.value == self._browsed[self._index]
+
+    def _stop_browsing(self) -> None:
+        self._browsed, self._index, self._draft = [], None, ""
+
+    def _show(self, value: str) -> None:
+        self.value = value
+        self.cursor_position = len(value)
+
+    def action_history_older(self) -> None:
+        # TODO: once completion exists, Up moves in its list first while it is open.
+        if not self.browsing:
+            if self.collection_id is None:
+                return
+            self._draft = self.value
+            self._browsed = [e for e in self.history.entries(self.collection_id) if e != self.value]
+            self._index = None
+        step = 0 if self._index is None else self._index + 1
+        if step >= len(self._browsed):
+            self.app.bell()
+            return
+        self._index = step
+        self._show(self._browsed[step])
+
+    def action_history_newer(self) -> None:
+        # TODO: once completion exists, Down moves in its list first while it is open.
+        if not self.browsing or self._index is None:
+            self._stop_browsing()
+            self.action_leave()
+        elif self._index == 0:
+            draft = self._draft
+            self._stop_browsing()
+            self._show(draft)
+        else:
+            self._index -= 1
+            self._show(self._browsed[self._index])
 
     def action_leave(self, restore: bool = False) -> None:
         self.post_message(self.Leave(restore))
