@@ -369,9 +369,20 @@ def test_like_gets_postgresql_backslash_escape() -> None:
     assert r"LIKE '100\%%' ESCAPE '\'" in translate(query, "c").sql
 
 
-def test_descending_order_puts_nulls_first() -> None:
-    query, _ = validate_dql("SELECT id FROM agent_runs ORDER BY name DESC")
-    assert "ORDER BY name DESC NULLS FIRST" in translate(query, "c").sql
+def test_null_order_follows_postgresql_unless_stated() -> None:
+    from docent_tui.core.engine import LocalEngine
+
+    engine = LocalEngine()
+    runs = [{"id": "n", "name": None}, {"id": "z", "name": "z"}, {"id": "y", "name": "y"}]
+    engine.add_collection("c", "c", runs)
+
+    def order(clause: str) -> list[str]:
+        return [row[0] for row in engine.execute("c", f"SELECT id FROM agent_runs {clause}").rows]
+
+    assert order("ORDER BY name DESC") == ["n", "z", "y"]
+    assert order("ORDER BY name DESC NULLS LAST") == ["z", "y", "n"]
+    assert order("ORDER BY name") == ["y", "z", "n"]
+    assert order("ORDER BY name ASC NULLS FIRST") == ["n", "y", "z"]
 
 
 def test_unconstrained_numeric_keeps_precision() -> None:

@@ -19,6 +19,9 @@ _SCORE_PARENTS = ("scores",)
 _IDENTITY_KEYS = ("sample_id", "epoch")
 _SCALAR_KINDS = {"str", "number", "bool"}
 
+ColumnChoice = str | tuple[str, ...]
+"""A column as the user chose it: "run", "created_at", or a metadata_json path."""
+
 
 @dataclass(frozen=True)
 class RunColumn:
@@ -31,6 +34,15 @@ class RunColumn:
     max_width: int = 40
     # A narrower width at which the values still read whole (timestamps without year/seconds).
     compact_width: int | None = None
+    # The metadata_json path a metadata column shows; None for the run's own columns.
+    path: tuple[str, ...] | None = None
+    # What ORDER BY sorts on, when not `expression` (numbers sort as jsonb, not as text).
+    sort_expression: str | None = None
+
+    @property
+    def choice(self) -> ColumnChoice:
+        """How the column is named in the column choice: its key, or its metadata path."""
+        return self.key if self.path is None else self.path
 
     @property
     def select_item(self) -> str:
@@ -74,19 +86,48 @@ def choose_metadata_columns(
             return (3, 0, -field.runs)
         return (4, len(field.path), -field.runs)
 
-    chosen = sorted(scalars, key=rank)[:limit]
-    columns = []
-    for field in chosen:
-        numeric = field.kind in {"number", "bool"}
-        columns.append(
-            RunColumn(
-                key="m:" + ".".join(field.path),
-                title=_title(field),
-                expression=field.dql(text=True),
-                min_width=6 if numeric else 8,
-                max_width=12 if numeric else 32,
-            )
-        )
+    return [metadata_column(field) for field in sorted(scalars, key=rank)[:limit]]
+
+
+def metadata_column(field: MetadataField) -> RunColumn:
+    """The column showing one metadata path; numbers sort by their jsonb value."""
+    numeric = field.kind in {"number", "bool"}
+    return RunColumn(
+        key="m:" + ".".join(field.path),
+        title=_title(field),
+        expression=field.dql(text=True),
+        min_width=6 if numeric else 8,
+        max_width=12 if numeric else 32,
+        path=field.path,
+        # jsonb compares numbers as numbers (and never fails on a stray string, unlike CAST).
+        sort_expression=field.dql(text=False) if field.kind == "number" else None,
+    )
+
+
+def column_choices(schema: DQLSchema) -> list[tuple[ColumnChoice, str]]:
+    """Every column the user can choose, with its label: the run's own, then metadata paths
+    holding scalars in the schema's order (most common first for local collections)."""
+    choices: list[tuple[ColumnChoice, str]] = [
+        (RUN_COLUMN.key, "run"),
+        (CREATED_COLUMN.key, "created_at"),
+    ]
+    for field in schema.metadata_fields:
+        if field.kind in _SCALAR_KINDS and field.path:
+            choices.append((field.path, ".".join(field.path)))
+    return choices
+
+
+def columns_for_choices(schema: DQLSchema, choices: Sequence[ColumnChoice]) -> list[RunColumn]:
+    """The columns named by `choices`, in order; paths the schema no longer has are dropped."""
+    fields = {f.path: f for f in schema.metadata_fields if f.kind in _SCALAR_KINDS and f.path}
+    builtins = {RUN_COLUMN.key: RUN_COLUMN, CREATED_COLUMN.key: CREATED_COLUMN}
+    columns: list[RunColumn] = []
+    for choice in choices:
+        column = builtins.get(choice) if isinstance(choice, str) else None
+        if isinstance(choice, tuple) and choice in fields:
+            column = metadata_column(fields[choice])
+        if column is not None and column not in columns:
+            columns.append(column)
     return columns
 
 
@@ -178,3 +219,39 @@ def position_query(where: str, run_id: str, order_by: str | None) -> str | None:
     )
     joiner = " AND " if where.strip() else " WHERE "
     return f"{dql}{joiner}(agent_runs.id = {run} OR {ahead})"
+
+
+@dataclass(frozen=True)
+class RunSort:
+    """The user's sort of the run list: a column key and a direction."""
+
+    key: str
+    descending: bool = False
+
+
+def next_sort(current: RunSort | None, key: str) -> RunSort | None:
+    """`s` on column `key`: ascending, then descending, then back to the default order."""
+    if current is None or current.key != key:
+        return RunSort(key)
+    return RunSort(key, descending=True) if not current.descending else None
+
+
+def sort_order(column: RunColumn, descending: bool) -> str:
+    """ORDER BY for a column: NULLs last both ways, the run id breaking ties so pages are stable.
+
+    NULLs go last through an `IS NULL` key rather than `NULLS LAST`, which the local engine's
+    translation drops for DESC.
+    """
+    expression = column.sort_expression or column.expression
+    direction = "DESC" if descending else "ASC"
+    return f"{expression} IS NULL, {expression} {direction}, agent_runs.id"
+
+
+def list_order(
+    columns: Sequence[RunColumn], sort: RunSort | None, default: str | None
+) -> str | None:
+    """The run list's ORDER BY: the user's sort when its column is shown, else `default`."""
+    column = next((c for c in columns if sort is not None and c.key == sort.key), None)
+    if column is None or sort is None:
+        return default
+    return sort_order(column, sort.descending)

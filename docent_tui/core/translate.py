@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import Scope, build_scope
 
@@ -52,6 +53,13 @@ from docent_tui.core.pg_types import (
 __all__ = ["Translation", "translate"]
 
 # --------------------------------------------------------------------------- node rewrites
+
+
+class EngineDuckDB(DuckDB):
+    """DuckDB as the engine configures it: NULLs sort as in PostgreSQL (large), so sqlglot
+    writes `NULLS LAST` on a DESC key instead of assuming DuckDB's stock order."""
+
+    NULL_ORDERING = "nulls_are_large"
 
 
 def _translate_cast(node: exp.Cast) -> exp.Expression | None:
@@ -555,7 +563,7 @@ def _translate(query: exp.Query, collection_id: str, max_rows: int | None) -> Tr
         if table.db != PHYSICAL_SCHEMA and not (not table.db and table.name.lower() in cte_names):
             raise DQLError(f"Table '{table.name}' is not a valid table for Docent Query Language.")
     try:
-        sql = translated.sql(dialect="duckdb")
+        sql = translated.sql(dialect=EngineDuckDB)
     except SqlglotError as exc:
         raise DQLError(str(exc)) from None
     return Translation(sql, columns, limit, text_columns, numeric_columns)

@@ -110,3 +110,11 @@ SELECT json_object_agg(id, metadata_json->>'epoch') AS epochs FROM agent_runs WH
 SELECT string_agg(id, ',' ORDER BY id) FILTER (WHERE id LIKE 'case-dql-000%') AS ids FROM agent_runs
 -- name: date_part_and_to_date
 SELECT date_part('year', created_at) AS y, to_date('2024-01-05', 'YYYY-MM-DD') AS d FROM agent_runs WHERE created_at IS NOT NULL ORDER BY id LIMIT 3
+-- name: order_desc_nulls_last
+SELECT id, metadata_json->>'difficulty' AS difficulty FROM agent_runs ORDER BY metadata_json->>'difficulty' DESC NULLS LAST, id
+-- name: order_asc_nulls_first
+SELECT id, name FROM agent_runs ORDER BY name ASC NULLS FIRST, id LIMIT 40
+-- name: order_desc_default_nulls
+SELECT id, metadata_json->'scores'->'reward' AS reward FROM agent_runs ORDER BY metadata_json->'scores'->'reward' DESC, id LIMIT 40
+-- name: string_agg_desc_nulls_last
+SELECT string_agg(id, ',' ORDER BY metadata_json->>'difficulty' DESC NULLS LAST, id) AS ids FROM agent_runs

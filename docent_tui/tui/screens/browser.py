@@ -15,21 +15,35 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 
 from docent_tui.core.backend import Backend
+from docent_tui.core.column_prefs import ColumnPrefs
 from docent_tui.core.engine import DQLError, DQLResult, QueryCancelled
 from docent_tui.core.library import CollectionState
 from docent_tui.core.models import AgentRun
 from docent_tui.core.remote.errors import RemoteError
 from docent_tui.core.run_list import (
     PAGE_SIZE,
+    ColumnChoice,
     RunColumn,
+    RunSort,
     box_position,
+    column_choices,
+    columns_for_choices,
     count_query,
     default_columns,
+    list_order,
+    next_sort,
     page_query,
     position_query,
     select_query,
 )
 from docent_tui.core.sanitize import one_line
+from docent_tui.core.schema import DQLSchema
+from docent_tui.core.summary import (
+    Distribution,
+    default_field,
+    read_distribution,
+    summary_query,
+)
 from docent_tui.tui.messages import (
     CollectionsChanged,
     FilterFailed,
@@ -42,9 +56,11 @@ from docent_tui.tui.messages import (
     RunsReady,
     ShowCollection,
 )
+from docent_tui.tui.screens.columns import ColumnsScreen
 from docent_tui.tui.screens.problems import ProblemsScreen
 from docent_tui.tui.widgets.collection_list import CollectionList
 from docent_tui.tui.widgets.run_status import RunStatus
+from docent_tui.tui.widgets.run_summary import RunSummary
 from docent_tui.tui.widgets.run_table import RunTable
 from docent_tui.tui.widgets.where_box import FilterError, WhereBox
 
@@ -78,6 +94,9 @@ class BrowserScreen(Screen[None]):
         self.generation = 0
         self.where_applied = ""
         self._columns: dict[str, list[RunColumn]] = {}
+        # The user's sort per collection (none: the backend's default order).
+        self._sorts: dict[str, RunSort] = {}
+        self._column_prefs = ColumnPrefs()
         self._debounce: Timer | None = None
         self._shown_collection: str | None = None
         # (table generation, row) of the last J/K step, and whether its row is still loading.
@@ -99,6 +118,7 @@ class BrowserScreen(Screen[None]):
                 yield WhereBox(self.initial_where, id="where")
                 yield FilterError(id="filter-error")
                 yield RunStatus(id="run-status")
+                yield RunSummary(id="run-summary")
                 yield RunTable(id="runs")
         yield Footer()
 
@@ -292,18 +312,24 @@ class BrowserScreen(Screen[None]):
         backend.validate_where(where)
         columns = self._columns.get(collection_id)
         if columns is None:
-            columns = default_columns(await backend.schema(collection_id))
+            schema = await backend.schema(collection_id)
+            self.query_one(WhereBox).set_schema(collection_id, schema, backend)
+            chosen = self._column_prefs.get(collection_id)
+            columns = (chosen and columns_for_choices(schema, chosen)) or default_columns(schema)
             self._columns[collection_id] = columns
+        order = list_order(columns, self._sorts.get(collection_id), backend.default_order)
         count = count_query(where)
         counted = await self._execute(backend, collection_id, count, where, channel, generation)
         total = int(counted.rows[0][0]) if counted.rows else 0
-        first_page = page_query(where, columns, 0, backend.default_order)
+        first_page = page_query(where, columns, 0, order)
         page = await self._execute(backend, collection_id, first_page, where, channel, generation)
         pages: dict[int, list[list[Any]]] = {}
         if keep is not None and total > len(page.rows) and all(r[0] != keep for r in page.rows):
-            row = await self._locate(backend, collection_id, where, keep, channel, generation)
+            row = await self._locate(
+                backend, collection_id, where, keep, channel, generation, order
+            )
             if row is not None and row >= PAGE_SIZE:
-                held = page_query(where, columns, row // PAGE_SIZE, backend.default_order)
+                held = page_query(where, columns, row // PAGE_SIZE, order)
                 found = await backend.execute(
                     collection_id, held, channel=channel, generation=generation
                 )
@@ -318,13 +344,13 @@ class BrowserScreen(Screen[None]):
         run_id: str,
         channel: str,
         generation: int,
+        order: str | None,
     ) -> int | None:
         """The row of `run_id` in the filtered list, or None when it no longer matches.
 
         One query: a count of the runs ahead of it where the list's order is expressible in
         DQL, otherwise the first LOCATE_SCAN_LIMIT ids in the list's order.
         """
-        order = backend.default_order
         counting = position_query(where, run_id, order)
         try:
             if counting is not None:
@@ -333,7 +359,7 @@ class BrowserScreen(Screen[None]):
                 )
                 before, found = result.rows[0] if result.rows else (0, 0)
                 return int(before or 0) if found else None
-            # TODO: a run past the first LOCATE_SCAN_LIMIT rows of the natural order is not kept.
+            # TODO: a run past the first LOCATE_SCAN_LIMIT rows of a sorted or local list is lost.
             scan = select_query(where, ["agent_runs.id"], order, limit=LOCATE_SCAN_LIMIT)
             ids = (await backend.execute(collection_id, scan, channel=channel)).rows
         except (DQLError, RemoteError):  # the cursor goes to the top; the list itself is fine
@@ -376,6 +402,7 @@ class BrowserScreen(Screen[None]):
             message.first_page,
             keep,
             message.pages,
+            sort=self._sorts.get(message.collection_id),
         )
         self._note_collection_size(message)
         if message.failure is None:
@@ -384,6 +411,38 @@ class BrowserScreen(Screen[None]):
             self._show_count(message.total)
         else:
             self._filter_failed(message.failure)
+
+    @on(RunsReady)
+    def _summarise_runs(self, message: RunsReady) -> None:
+        """Summarise the listed runs once the table shows them: the table never waits on it."""
+        if message.generation == self.generation:
+            self._query_summary(message.generation, message.collection_id, message.where)
+
+    @work(exclusive=True, group="summary", exit_on_error=False)
+    async def _query_summary(self, generation: int, collection_id: str, where: str) -> None:
+        summary = self.query_one(RunSummary)
+        distribution: Distribution | None = None
+        try:
+            backend = self._backend(collection_id)
+            field = default_field(await backend.schema(collection_id))
+            if field is not None:
+                result = await backend.execute(
+                    collection_id,
+                    summary_query(where, field),
+                    channel=f"summary:{id(self)}",
+                    generation=generation,
+                )
+                distribution = read_distribution(field, result.columns, result.rows)
+        except QueryCancelled:
+            return
+        except Exception:  # the summary is a nicety: any failure hides it, never the table
+            distribution = None
+        if generation != self.generation:
+            return
+        if distribution is None:
+            summary.hide()
+        else:
+            summary.show(distribution)
 
     def _note_collection_size(self, message: RunsReady) -> None:
         """With no filter a remote count is the collection's size, fresher than its listing."""
@@ -446,7 +505,8 @@ class BrowserScreen(Screen[None]):
     ) -> None:
         try:
             backend = self._backend(collection_id)
-            query = page_query(where, columns, page, backend.default_order)
+            order = list_order(columns, self._sorts.get(collection_id), backend.default_order)
+            query = page_query(where, columns, page, order)
             rows = (await backend.execute(collection_id, query)).rows
         except QueryCancelled:
             return
@@ -493,6 +553,54 @@ class BrowserScreen(Screen[None]):
         table = self.query_one(RunTable)
         nearby = [table.run_id_at(message.row + step) for step in PREFETCH_STEPS]
         backend.prefetch(self.collection_id, [run_id for run_id in nearby if run_id])
+
+    @on(RunTable.SortWanted)
+    def _sort_wanted(self, message: RunTable.SortWanted) -> None:
+        """`s`: ascending, descending, then the default order; the list is queried again."""
+        collection_id = self.collection_id
+        if collection_id is None or self._shown_collection != collection_id:
+            return
+        sort = next_sort(self._sorts.pop(collection_id, None), message.key)
+        if sort is not None:
+            self._sorts[collection_id] = sort
+        self.run_filter()
+
+    @on(RunTable.ColumnsWanted)
+    def _columns_wanted(self) -> None:
+        if self.collection_id is not None and self.collection_id in self._columns:
+            self._choose_columns(self.collection_id)
+
+    @work(exclusive=True, group="columns", exit_on_error=False)
+    async def _choose_columns(self, collection_id: str) -> None:
+        try:
+            schema = await self._backend(collection_id).schema(collection_id)
+        except (DQLError, RemoteError) as error:
+            self.notify(one_line(error.message), severity="error", markup=False)
+            return
+        current = [column.choice for column in self._columns.get(collection_id, [])]
+
+        def apply(chosen: list[ColumnChoice] | None) -> None:
+            if chosen is not None and chosen != current:
+                self._apply_columns(collection_id, schema, chosen)
+
+        # A callback rather than waiting here: the dialog may stay open for long.
+        self.app.push_screen(ColumnsScreen(column_choices(schema), current), apply)
+
+    def _apply_columns(
+        self, collection_id: str, schema: DQLSchema, chosen: list[ColumnChoice]
+    ) -> None:
+        """Show the chosen columns, remember them for the collection, and query again."""
+        columns = columns_for_choices(schema, chosen)
+        if not columns:
+            self.notify("Keep at least one column.", severity="warning", markup=False)
+            return
+        self._columns[collection_id] = columns
+        sort = self._sorts.get(collection_id)
+        if sort is not None and all(column.key != sort.key for column in columns):
+            del self._sorts[collection_id]
+        self._column_prefs.set(collection_id, [column.choice for column in columns])
+        if collection_id == self.collection_id:
+            self.run_filter()
 
     @on(RunTable.RunChosen)
     def _run_chosen(self, message: RunTable.RunChosen) -> None:

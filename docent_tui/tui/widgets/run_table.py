@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from docent_tui.core.run_list import PAGE_SIZE, RunColumn
+from docent_tui.core.run_list import PAGE_SIZE, RunColumn, RunSort
 from docent_tui.core.sanitize import one_line
 
 Row = Sequence[Any]
@@ -65,6 +65,7 @@ class RunTable(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "run-table--header",
+        "run-table--header-cursor",
         "run-table--cursor",
         "run-table--stripe",
         "run-table--pending",
@@ -77,9 +78,14 @@ class RunTable(ScrollView, can_focus=True):
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
         Binding("enter", "open", "Open run"),
+        Binding("left,h", "column(-1)", "Column left", show=False),
+        Binding("right,l", "column(1)", "Column right", show=False),
+        Binding("s", "sort", "Sort"),
+        Binding("c", "choose_columns", "Columns"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
+    cursor_column: reactive[int] = reactive(0)
 
     class RunChosen(Message):
         """The user asked to open the run under the cursor."""
@@ -95,6 +101,16 @@ class RunTable(ScrollView, can_focus=True):
             self.row = row
             super().__init__()
 
+    class SortWanted(Message):
+        """The user asked to sort by the column `key` (the owner cycles the direction)."""
+
+        def __init__(self, key: str) -> None:
+            self.key = key
+            super().__init__()
+
+    class ColumnsWanted(Message):
+        """The user asked to choose the columns."""
+
     class PagesWanted(Message):
         """Rows are visible whose page has not arrived; the owner should fetch these pages."""
 
@@ -106,6 +122,7 @@ class RunTable(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.columns: list[RunColumn] = []
+        self.sort: RunSort | None = None
         self.total = 0
         self.generation = 0
         self._pages: dict[int, Sequence[Row]] = {}
@@ -123,14 +140,21 @@ class RunTable(ScrollView, can_focus=True):
         first_page: Sequence[Row],
         keep_run_id: str | None = None,
         pages: Mapping[int, Sequence[Row]] | None = None,
+        sort: RunSort | None = None,
     ) -> None:
         """Show a new result: its columns, exact row count and first page of rows.
 
         `pages` are further pages fetched along; the cursor stays on `keep_run_id` when it is in
-        any page given, and goes to the first row otherwise.
+        any page given, and goes to the first row otherwise. `sort` is the order the rows are in
+        (None: the default order); the column cursor stays on the column it was on.
         """
         self.generation = generation
+        shown = self.columns
+        on_column = shown[self.cursor_column].key if self.cursor_column < len(shown) else None
         self.columns = list(columns)
+        self.sort = sort
+        keys = [column.key for column in self.columns]
+        self.cursor_column = keys.index(on_column) if on_column in keys else 0
         self.total = total
         self._pages = {**(pages or {}), 0: first_page}
         self._requested = set(self._pages)
@@ -240,9 +264,7 @@ class RunTable(ScrollView, can_focus=True):
         widths = self._column_widths(width)
         base = self.rich_style
         if y == 0:
-            style = base + self.get_component_rich_style("run-table--header")
-            titles = [one_line(column.title) for column in self.columns]
-            return Strip(self._cells(titles, widths, style)).extend_cell_length(width, style)
+            return self._header_line(widths, width)
         index = int(self.scroll_offset.y) + y - 1
         if index >= self.total:
             return Strip.blank(width, base)
@@ -259,6 +281,32 @@ class RunTable(ScrollView, can_focus=True):
             style = base
         texts = [format_cell(value) for value in row[1 : len(self.columns) + 1]]
         return Strip(self._cells(texts, widths, style)).extend_cell_length(width, style)
+
+    def header_titles(self, widths: Sequence[int] | None = None) -> list[str]:
+        """Column titles, the sorted one marked ▲ (ascending) or ▼ (descending)."""
+        titles = []
+        for index, column in enumerate(self.columns):
+            title = one_line(column.title)
+            if self.sort is not None and self.sort.key == column.key:
+                room = widths[index] - 2 if widths is not None else cell_len(title)
+                title = fit_cell(title, max(room, 1)).rstrip()
+                title += " ▼" if self.sort.descending else " ▲"
+            titles.append(title)
+        return titles
+
+    def _header_line(self, widths: list[int], width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("run-table--header")
+        cursor = style + self.get_component_rich_style("run-table--header-cursor")
+        segments: list[Segment] = []
+        gap = " " * _COLUMN_GAP
+        for index, (title, cells) in enumerate(
+            zip(self.header_titles(widths), widths, strict=False)
+        ):
+            if index:
+                segments.append(Segment(gap, style))
+            on_cursor = index == self.cursor_column
+            segments.append(Segment(fit_cell(title, cells), cursor if on_cursor else style))
+        return Strip(segments).extend_cell_length(width, style)
 
     def _want(self, page: int) -> None:
         if page in self._requested:
@@ -294,6 +342,20 @@ class RunTable(ScrollView, can_focus=True):
 
     def action_jump(self, row: int) -> None:
         self.move_cursor(self.total - 1 if row < 0 else row)
+
+    def watch_cursor_column(self) -> None:
+        self.refresh()
+
+    def action_column(self, delta: int) -> None:
+        if self.columns:
+            self.cursor_column = max(0, min(self.cursor_column + delta, len(self.columns) - 1))
+
+    def action_sort(self) -> None:
+        if self.columns:
+            self.post_message(self.SortWanted(self.columns[self.cursor_column].key))
+
+    def action_choose_columns(self) -> None:
+        self.post_message(self.ColumnsWanted())
 
     def action_open(self) -> None:
         run_id = self.cursor_run_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pygments.lexers.sql import PostgresLexer  # type: ignore[import-untyped]
 from pygments.token import (  # type: ignore[import-untyped]
@@ -20,10 +20,18 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
+from textual.widgets.input import Selection
 
+from docent_tui.core.backend import Backend
+from docent_tui.core.completion import Completion, complete, value_candidates, value_query
+from docent_tui.core.dql import DQLError, QueryCancelled
 from docent_tui.core.history import QueryHistory
+from docent_tui.core.remote.errors import RemoteError
 from docent_tui.core.sanitize import neutralize, strip_sgr
+from docent_tui.core.schema import DQLSchema
+from docent_tui.tui.widgets.completion_menu import CompletionMenu
 
 PLACEHOLDER = "DQL WHERE clause, e.g. metadata_json->>'model' ILIKE '%gpt%'"
 
@@ -100,12 +108,14 @@ class SqlHighlighter(Highlighter):
 
 class WhereBox(Input):
     """An Input that hands focus back to the run list, optionally restoring the shown filter,
-    and steps through the collection's earlier filters with Up and Down."""
+    steps through the collection's earlier filters with Up and Down, and completes columns,
+    metadata paths, keywords and common values in a dropdown while typing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history_older", "Earlier filter", show=False),
         Binding("down", "history_newer", "Later filter, then the run list", show=False),
-        Binding("escape", "leave(True)", "Restore last valid filter", show=False),
+        Binding("escape", "close_or_restore", "Restore last valid filter", show=False),
+        Binding("tab", "complete", "Complete", show=False),
     ]
 
     class Leave(Message):
@@ -119,6 +129,17 @@ class WhereBox(Input):
     def __init__(
         self, value: str = "", *, id: str | None = None, history: QueryHistory | None = None
     ) -> None:
+        # Completion state first: Input's own initialisation already moves the cursor.
+        self.menu = CompletionMenu(id="where-completion")
+        self._schemas: dict[str, DQLSchema] = {}
+        self._backends: dict[str, Backend] = {}
+        # Common values per (collection, expression): rows of (value, count).
+        self._values: dict[tuple[str, str], list[list[Any]]] = {}
+        self._looking_up: tuple[str, str] | None = None
+        # A value set by the box itself (history, an accepted candidate): it opens no menu.
+        self._quiet: str | None = None
+        self._menu_cursor = 0
+        self._last_value = value
         super().__init__(value=value, placeholder=PLACEHOLDER, id=id, highlighter=SqlHighlighter())
         self.history = history if history is not None else QueryHistory()
         self.collection_id: str | None = None
@@ -129,12 +150,24 @@ class WhereBox(Input):
         # A filter applied while the box has focus; kept when editing ends, not per keystroke.
         self._pending: tuple[str, str] | None = None
 
+    def on_mount(self) -> None:
+        # A sibling drawn over what follows the box (overlay), so the layout never shifts.
+        if isinstance(self.parent, Widget):
+            self.parent.mount(self.menu, after=self)
+
+    def set_schema(self, collection_id: str, schema: DQLSchema, backend: Backend) -> None:
+        """Complete paths of `schema` in this collection, reading common values from `backend`."""
+        self._schemas[collection_id] = schema
+        self._backends[collection_id] = backend
+        self._values = {key: rows for key, rows in self._values.items() if key[0] != collection_id}
+
     def set_collection(self, collection_id: str | None) -> None:
-        """Use this collection's history from now on."""
+        """Use this collection's history and schema from now on."""
         if collection_id != self.collection_id:
             self._commit_pending()
             self.collection_id = collection_id
             self._stop_browsing()
+            self.close_completion()
 
     def remember(self, collection_id: str, where: str) -> None:
         """`where` was applied to the collection without error: keep it in its history.
@@ -157,6 +190,7 @@ class WhereBox(Input):
     def on_blur(self, event: events.Blur) -> None:
         self._commit_pending()
         self._stop_browsing()
+        self.close_completion()
 
     def on_unmount(self) -> None:
         self._commit_pending()
@@ -169,12 +203,122 @@ class WhereBox(Input):
     def _stop_browsing(self) -> None:
         self._browsed, self._index, self._draft = [], None, ""
 
-    def _show(self, value: str) -> None:
+    def _show(self, value: str, cursor: int | None = None) -> None:
+        self._quiet = value
         self.value = value
-        self.cursor_position = len(value)
+        self.cursor_position = len(value) if cursor is None else cursor
+
+    # -- completion ------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Typing opens the menu; deleting only updates one already open (as editors do).
+        quiet, self._quiet = self._quiet, None
+        typed = len(event.value) > len(self._last_value)
+        self._last_value = event.value
+        if event.value != quiet and (typed or self.menu.display):
+            self.update_completion()
+        else:
+            self.close_completion()
+
+    def watch_selection(self, selection: Selection) -> None:
+        # Moving the cursor without editing leaves the token the menu was offered for.
+        moved = selection.end != self._menu_cursor
+        if self.menu.display and moved and self.value == self._last_value:
+            self.menu.close()
+
+    def update_completion(self) -> None:
+        """Offer what completes the token at the cursor; common values are looked up once."""
+        if not self.has_focus or self.collection_id is None:
+            self.close_completion()
+            return
+        schema = self._schemas.get(self.collection_id)
+        found = complete(self.value, self.cursor_position, schema)
+        if found.value_expression is None:
+            self._cancel_lookup()
+            self._offer(found)
+            return
+        key = (self.collection_id, found.value_expression)
+        rows = self._values.get(key)
+        if rows is not None:
+            self._offer(Completion(value_candidates(found, rows)))
+        elif key[0] in self._backends and key != self._looking_up:
+            self.menu.close()
+            self._looking_up = key
+            self.run_worker(
+                self._look_up_values(key), group="where-values", exclusive=True, exit_on_error=False
+            )
+
+    def _offer(self, found: Completion) -> None:
+        self._menu_cursor = self.cursor_position
+        self.menu.show(found.candidates)
+
+    def close_completion(self) -> None:
+        self._cancel_lookup()
+        self.menu.close()
+
+    def _cancel_lookup(self) -> None:
+        if self._looking_up is not None:
+            self._looking_up = None
+            self.workers.cancel_group(self, "where-values")
+
+    async def _look_up_values(self, key: tuple[str, str]) -> None:
+        collection_id, expression = key
+        backend = self._backends[collection_id]
+        rows: list[list[Any]] | None = None
+        try:
+            result = await backend.execute(
+                collection_id, value_query(expression), channel=f"where-values:{id(self)}"
+            )
+            rows = result.rows
+        except (DQLError, RemoteError):  # no values to offer; the filter itself reports errors
+            rows = []
+        except QueryCancelled:
+            pass
+        finally:
+            current = self._looking_up == key
+            if current:
+                self._looking_up = None
+        if rows is not None:
+            self._values[key] = rows
+            if current:
+                self.update_completion()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Tab completes only while the menu is open; otherwise it moves focus as everywhere.
+        if action == "complete":
+            return self.menu.is_open
+        return super().check_action(action, parameters)
+
+    def action_complete(self) -> None:
+        self._accept()
+
+    def _accept(self) -> bool:
+        """Insert the highlighted candidate; False when the menu is closed."""
+        chosen = self.menu.chosen
+        if chosen is None:
+            return False
+        value, cursor = chosen.apply(self.value)
+        self.close_completion()
+        self._stop_browsing()
+        self._show(value, cursor)
+        return True
+
+    async def action_submit(self) -> None:
+        if not self._accept():
+            await super().action_submit()
+
+    def action_close_or_restore(self) -> None:
+        if self.menu.is_open:
+            self.close_completion()
+        else:
+            self.action_leave(True)
+
+    # -- history ---------------------------------------------------------------------------
 
     def action_history_older(self) -> None:
-        # TODO: once completion exists, Up moves in its list first while it is open.
+        if self.menu.is_open:
+            self.menu.move(-1)
+            return
         if not self.browsing:
             if self.collection_id is None:
                 return
@@ -189,7 +333,9 @@ class WhereBox(Input):
         self._show(self._browsed[step])
 
     def action_history_newer(self) -> None:
-        # TODO: once completion exists, Down moves in its list first while it is open.
+        if self.menu.is_open:
+            self.menu.move(1)
+            return
         if not self.browsing or self._index is None:
             self._stop_browsing()
             self.action_leave()
