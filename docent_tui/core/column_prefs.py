@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from docent_tui.core.paths import private_dir, state_dir
+from docent_tui.core.paths import state_dir
 from docent_tui.core.run_list import CREATED_COLUMN, RUN_COLUMN, ColumnChoice
+from docent_tui.core.state_file import read_collections, write_collections
 
 FILE_NAME = "columns.json"
 FORMAT_VERSION = 1
@@ -22,7 +20,6 @@ MAX_COLUMNS = 64
 MAX_PATH_KEYS = 32
 # A file larger than this is not one docent-tui wrote; it is ignored.
 MAX_FILE_BYTES = 4 * 1024 * 1024
-_TEMP_PREFIX = ".columns-"
 
 
 def default_path() -> Path:
@@ -60,39 +57,14 @@ class ColumnPrefs:
             self._write(collections)
 
     def _read(self) -> dict[str, list[ColumnChoice]] | None:
-        try:
-            if self.path.stat().st_size > MAX_FILE_BYTES:
-                return None
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
+        stored = read_collections(self.path, MAX_FILE_BYTES)
+        if stored is None:
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("collections"), dict):
-            return None
-        return {
-            key: _clean(value)
-            for key, value in data["collections"].items()
-            if isinstance(key, str) and isinstance(value, list)
-        }
+        return {key: _clean(value) for key, value in stored.items()}
 
     def _write(self, collections: dict[str, list[ColumnChoice]]) -> None:
-        directory = private_dir(self.path.parent)
         stored = {key: [_to_json(c) for c in value] for key, value in collections.items()}
-        payload = {"version": FORMAT_VERSION, "collections": stored}
-        data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
-        temp = directory / f"{_TEMP_PREFIX}{uuid.uuid4().hex}"
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_collections(self.path, FORMAT_VERSION, stored)
 
 
 def _to_json(choice: ColumnChoice) -> str | list[str]:
