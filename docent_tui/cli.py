@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from docent_tui import __version__
-from docent_tui.core.engine import DQLError, DQLResult
+from docent_tui.core.engine import DQLError, DQLResult, LocalEngine
 from docent_tui.core.library import CollectionState, Library
 from docent_tui.core.remote.connect import RemoteTarget
 from docent_tui.core.remote.targets import parse_target
@@ -139,15 +139,18 @@ def run_app(argv: Sequence[str]) -> int:
     except SourceError as error:
         print(f"docent-tui: {one_line(str(error), limit=300)}", file=sys.stderr)
         return EXIT_SOURCE
-    library = Library()
-    if args.demo or (not args.sources and target is None):
-        add_demo(library)
-    for source in local:
-        library.add_local(Path(source))
+    library = Library(LocalEngine.on_disk())
+    try:
+        if args.demo or (not args.sources and target is None):
+            add_demo(library)
+        for source in local:
+            library.add_local(Path(source))
 
-    from docent_tui.tui.app import DocentApp
+        from docent_tui.tui.app import DocentApp
 
-    DocentApp(library, load=library.collections, where=args.where, remote=target).run()
+        DocentApp(library, load=library.collections, where=args.where, remote=target).run()
+    finally:
+        library.close()
     return EXIT_OK
 
 
@@ -178,8 +181,15 @@ def run_query(argv: Sequence[str]) -> int:
     args = _query_parser().parse_args(argv)
     if not Path(args.source).exists() and parse_target(args.source) is not None:
         return _run_remote_query(args.source, args.dql, args.profile, args.json)
-    library = Library()
-    collection = library.add_local(Path(args.source))
+    library = Library(LocalEngine.on_disk())
+    try:
+        return _run_local_query(library, Path(args.source), args.dql, args.json)
+    finally:
+        library.close()
+
+
+def _run_local_query(library: Library, source: Path, dql: str, as_json: bool) -> int:
+    collection = library.add_local(source)
     library.load(collection)
     if collection.state is CollectionState.FAILED:
         reason = f"{collection.source}: {collection.error or 'could not load'}"
@@ -188,11 +198,11 @@ def run_query(argv: Sequence[str]) -> int:
     for problem in collection.problems:
         print(f"docent-tui: skipped {one_line(str(problem))}", file=sys.stderr)
     try:
-        result = library.engine.execute(collection.id, args.dql)
+        result = library.engine.execute(collection.id, dql)
     except DQLError as error:
         print(f"docent-tui: {dql_error_text(error.message)}", file=sys.stderr)
         return EXIT_INVALID_QUERY
-    _print_result(result, args.json)
+    _print_result(result, as_json)
     return EXIT_OK
 
 

@@ -561,3 +561,43 @@ def test_load_problem_text_is_one_line() -> None:
     problem = LoadProblem("file.eval", "first\nsecond", "samples/19_epoch_1.json")
     assert str(problem) == "file.eval: samples/19_epoch_1.json: first second"
     assert str(LoadProblem("f.json", "bad")) == "f.json: bad"
+
+
+def test_jsonl_streams_lines_with_the_line_separators_json_allows(tmp_path: Path) -> None:
+    # U+2028 inside a string is valid JSON; splitting on it would break the line in two.
+    runs = [sample_run("a", name="one\u2028two"), sample_run("b")]
+    path = tmp_path / "runs.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + "\n".join(json.dumps(r, ensure_ascii=False) for r in runs).encode()
+        + b"\r\n"
+    )
+    assert [(run["id"], run["name"]) for run in load_clean(path)] == [
+        ("a", "one\u2028two"),
+        ("b", None),
+    ]
+
+
+def test_one_line_json_list_is_a_document_and_multiline_values_are_lines(tmp_path: Path) -> None:
+    one_line = tmp_path / "list.json"
+    one_line.write_text(json.dumps([sample_run("x"), sample_run("y")]) + "\n\n")
+    assert [run["id"] for run in load_clean(one_line)] == ["x", "y"]
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(sample_run("p"), indent=2) + "\n" + json.dumps(sample_run("q")))
+    runs, problems = load(pretty)
+    # Several values, the first spread over lines: read line by line, each bad line said.
+    assert [run["id"] for run in runs] == ["q"]
+    assert problems and all(problem.reason.startswith("invalid JSON") for problem in problems)
+
+
+def test_invalid_utf8_in_a_jsonl_line_is_replaced_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "runs.jsonl"
+    line = (
+        json.dumps(sample_run("bad", name="caf\u00e9"), ensure_ascii=False)
+        .encode()
+        .replace(b"\xc3\xa9", b"\xff")
+    )
+    path.write_bytes(line + b"\n" + json.dumps(sample_run("good")).encode() + b"\n")
+    runs = load_clean(path)
+    assert [run["id"] for run in runs] == ["bad", "good"]
+    assert runs[0]["name"] == "caf\ufffd"

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -38,6 +39,7 @@ from docent_tui.core.schema import (
     plain_number,
     valid_utf8,
 )
+from docent_tui.core.scratch import new_scratch_database, remove_database
 from docent_tui.core.translate import Translation, translate
 
 __all__ = [
@@ -47,11 +49,15 @@ __all__ = [
     "QueryCancelled",
 ]
 
+# How much of the tables an on-disk engine keeps in memory (DuckDB's buffer pool).
+DISK_MEMORY_LIMIT = "160MB"
 _BATCH_RUNS = 2_000
-_BATCH_BYTES = 64 * 1024 * 1024
+_BATCH_BYTES = 32 * 1024 * 1024
 _CANCEL_WAIT_S = 2.0
 
 _S = PHYSICAL_SCHEMA
+# A parameter compared bytewise: the en-US collation would make id lookups scan slowly.
+_EQ = '(? COLLATE "binary")'
 _AR = TABLES["agent_runs"].ordinal
 _TR = TABLES["transcripts"].ordinal
 _TG = TABLES["transcript_groups"].ordinal
@@ -363,13 +369,24 @@ def _clean_error(message: str) -> str:
 class LocalEngine:
     """Docent's DQL tables held in DuckDB, one connection shared by worker threads."""
 
-    def __init__(self, database: str = ":memory:") -> None:
+    def __init__(
+        self,
+        database: str = ":memory:",
+        *,
+        memory_limit: str | None = None,
+        remove_on_close: bool = False,
+    ) -> None:
         self._con = duckdb.connect(database)
+        self._database = database
+        self._remove_on_close = remove_on_close
         self._lock = threading.Lock()
         self._channels: dict[str, _Ticket] = {}
         self._channel_generations: dict[str, int] = {}
         self._tickets: dict[int, _Ticket] = {}
         self._collections: dict[str, _CollectionState] = {}
+        # Introspected schemas by (collection, sample), with the data version they describe.
+        self._schemas: dict[tuple[str, int], tuple[int, DQLSchema]] = {}
+        self._data_versions: dict[str, int] = {}
         self._closed = False
         locked = self._con.execute("SELECT current_setting('lock_configuration')").fetchone()
         if database == ":memory:":
@@ -379,8 +396,23 @@ class LocalEngine:
             self._con.execute(statement)
         # A second engine on an already open database file finds the settings made and locked.
         if not (locked and locked[0]):
+            if memory_limit is not None:
+                self._con.execute("SET GLOBAL memory_limit = ?", [memory_limit])
             for statement in _SETTINGS:
                 self._con.execute(statement)
+
+    @classmethod
+    def on_disk(cls, memory_limit: str = DISK_MEMORY_LIMIT) -> LocalEngine:
+        """An engine whose tables live in a private scratch file, removed again by `close`.
+
+        DuckDB then keeps at most `memory_limit` of them in memory, so 100,000 runs cost
+        disk rather than RAM. Without a writable cache directory it falls back to memory.
+        """
+        try:
+            path = new_scratch_database()
+            return cls(str(path), memory_limit=memory_limit, remove_on_close=True)
+        except (OSError, duckdb.Error):
+            return cls()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -396,7 +428,7 @@ class LocalEngine:
         if state is not None:
             return state
         rows = cursor.execute(
-            f"SELECT id, {_AR} FROM {_S}.agent_runs WHERE collection_id = ?", [collection_id]
+            f"SELECT id, {_AR} FROM {_S}.agent_runs WHERE collection_id = {_EQ}", [collection_id]
         ).fetchall()
         fresh = _CollectionState(
             run_ids={str(r[0]) for r in rows},
@@ -405,14 +437,15 @@ class LocalEngine:
         spilled = cursor.execute(
             f"""SELECT DISTINCT key FROM (
                 SELECT unnest({FIELD_KEYS}) AS key, {FIELD_TEXTS} AS s, {FIELD_OBJECTS} AS o
-                FROM {_S}.agent_runs WHERE collection_id = ?)
+                FROM {_S}.agent_runs WHERE collection_id = {_EQ})
             WHERE NOT map_contains(s, key) AND NOT map_contains(o, key)""",
             [collection_id],
         ).fetchall()
         fresh.spilled = frozenset(str(r[0]) for r in spilled)
         for table, ordinal in (("transcripts", _TR), ("transcript_groups", _TG)):
             found = cursor.execute(
-                f"SELECT coalesce(max({ordinal}) + 1, 0) FROM {_S}.{table} WHERE collection_id = ?",
+                f"SELECT coalesce(max({ordinal}) + 1, 0) FROM {_S}.{table} "
+                f"WHERE collection_id = {_EQ}",
                 [collection_id],
             ).fetchone()
             start = int(found[0]) if found else 0
@@ -449,7 +482,11 @@ class LocalEngine:
             state = self._state(cursor, collection_id)
             with state.lock:
                 skip = on_skip or _ignore_skip
-                return self._load(cursor, collection_id, state, runs, on_progress, skip)
+                inserted = self._load(cursor, collection_id, state, runs, on_progress, skip)
+            if self._database != ":memory:":
+                # Written out compressed now, rather than held in memory until DuckDB chooses.
+                cursor.execute("CHECKPOINT")
+            return inserted
         finally:
             cursor.close()
 
@@ -471,6 +508,7 @@ class LocalEngine:
                 raise DQLError("The local engine is closed.")
             if batch.count:
                 inserted += self._insert(cursor, collection_id, batch, state, on_skip)
+                self._data_changed(collection_id)
                 batch = _Batch()
                 if on_progress is not None:
                     on_progress(inserted)
@@ -603,14 +641,19 @@ class LocalEngine:
             cursor.commit()
         finally:
             cursor.close()
+        self._data_changed(collection_id)
         return len(rows[0])
+
+    def _data_changed(self, collection_id: str) -> None:
+        with self._lock:
+            self._data_versions[collection_id] = self._data_versions.get(collection_id, 0) + 1
 
     def run_count(self, collection_id: str) -> int:
         """How many runs the collection holds."""
         cursor = self._cursor()
         try:
             row = cursor.execute(
-                f"SELECT count(*) FROM {_S}.agent_runs WHERE collection_id = ?", [collection_id]
+                f"SELECT count(*) FROM {_S}.agent_runs WHERE collection_id = {_EQ}", [collection_id]
             ).fetchone()
             return int(row[0]) if row else 0
         finally:
@@ -624,7 +667,7 @@ class LocalEngine:
         try:
             run = cursor.execute(
                 f"""SELECT id, name, description, CAST(metadata_json AS VARCHAR), created_at
-                FROM {_S}.agent_runs WHERE collection_id = ? AND id = ? LIMIT 1""",
+                FROM {_S}.agent_runs WHERE collection_id = {_EQ} AND id = {_EQ} LIMIT 1""",
                 [collection_id, run_id],
             ).fetchone()
             if run is None:
@@ -632,14 +675,14 @@ class LocalEngine:
             transcripts = cursor.execute(
                 f"""SELECT id, name, description, transcript_group_id, created_at, messages,
                        metadata_json
-                FROM {_S}.transcripts WHERE collection_id = ? AND agent_run_id = ?
+                FROM {_S}.transcripts WHERE collection_id = {_EQ} AND agent_run_id = {_EQ}
                 ORDER BY {_TR}""",
                 [collection_id, run_id],
             ).fetchall()
             groups = cursor.execute(
                 f"""SELECT id, name, description, agent_run_id, parent_transcript_group_id,
                        created_at, CAST(metadata_json AS VARCHAR)
-                FROM {_S}.transcript_groups WHERE collection_id = ? AND agent_run_id = ?
+                FROM {_S}.transcript_groups WHERE collection_id = {_EQ} AND agent_run_id = {_EQ}
                 ORDER BY {_TG}""",
                 [collection_id, run_id],
             ).fetchall()
@@ -679,7 +722,23 @@ class LocalEngine:
 
     def introspect(self, collection_id: str, sample: int = JSON_SAMPLE_ROWS) -> DQLSchema:
         """The collection's DQL schema, its JSON paths found in the first `sample` non-null rows
-        of each JSONB column (insertion order; the server reads 5000 rows in no stated order)."""
+        of each JSONB column (insertion order; the server reads 5000 rows in no stated order).
+
+        The answer is kept until the collection's data changes: the run list and its summary
+        ask for it on every filter.
+        """
+        key = (collection_id, sample)
+        with self._lock:
+            version = self._data_versions.get(collection_id, 0)
+            known = self._schemas.get(key)
+        if known is not None and known[0] == version:
+            return known[1]
+        schema = self._introspect(collection_id, sample)
+        with self._lock:
+            self._schemas[key] = (version, schema)
+        return schema
+
+    def _introspect(self, collection_id: str, sample: int) -> DQLSchema:
         cursor = self._cursor()
         try:
             samples = {
@@ -687,7 +746,7 @@ class LocalEngine:
                     _loads(row[0], None)
                     for row in cursor.execute(
                         f"""SELECT CAST({column} AS VARCHAR) FROM {_S}.{table}
-                        WHERE collection_id = ? AND {column} IS NOT NULL
+                        WHERE collection_id = {_EQ} AND {column} IS NOT NULL
                         ORDER BY {TABLES[table].ordinal} LIMIT ?""",
                         [collection_id, max(sample, 0)],
                     ).fetchall()
@@ -836,6 +895,8 @@ class LocalEngine:
                     with contextlib.suppress(duckdb.Error):
                         ticket.cursor.interrupt()
         self._con.close()
+        if self._remove_on_close:
+            remove_database(Path(self._database))
 
 
 @functools.lru_cache(maxsize=256)

@@ -80,6 +80,10 @@ class Library:
         self._collections: dict[str, Collection] = {}
         self._lock = threading.Lock()
 
+    def close(self) -> None:
+        """Close the local engine (removing its scratch file, if it has one)."""
+        self.engine.close()
+
     @property
     def collections(self) -> list[Collection]:
         with self._lock:

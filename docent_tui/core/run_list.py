@@ -195,6 +195,12 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def membership_where(where: str, run_id: str) -> str:
+    """A WHERE clause matching run `run_id` only, and only if it matches `where` too."""
+    own = f"agent_runs.id = {_literal(run_id)}"
+    return f"{own} AND {wrap_where(where)}" if where.strip() else own
+
+
 def position_query(where: str, run_id: str, order_by: str | None) -> str | None:
     """DQL giving `(before, found)` for `run_id` in the run list's order, or None when that
     order cannot be expressed (only the remote order, newest first, is handled).

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from docent_tui.core.loaders.docent_runs import is_inspect_log, normalise_run, type_name
 from docent_tui.core.loaders.ids import absolute_key
@@ -34,16 +35,23 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig", errors="replace")
 
 
-def _first_line_is_json(text: str) -> bool:
-    """True when the first non-blank line is a complete JSON value on its own (JSONL)."""
-    for line in text.splitlines():
+def _content_lines(handle: BinaryIO) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of a file with their 1-based numbers, read one at a time."""
+    for number, raw in enumerate(handle, start=1):
+        line = _decode(raw) if number == 1 else raw.decode("utf-8", errors="replace")
         if line.strip():
-            try:
-                json.loads(line)
-            except (ValueError, RecursionError):
-                return False
-            return True
-    return False
+            yield number, line
+
+
+_NOT_JSON = object()
+
+
+def _parse_line(line: str) -> Any:
+    """The JSON value a line holds on its own, or `_NOT_JSON`."""
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
 
 
 def _run(value: Any, where: str, source: _Source) -> Iterator[Item]:
@@ -96,11 +104,9 @@ def _document_runs(document: Any, source: _Source) -> Iterator[Item]:
         )
 
 
-def _jsonl_runs(text: str, source: _Source) -> Iterator[Item]:
+def _jsonl_runs(lines: Iterable[tuple[int, str]], source: _Source) -> Iterator[Item]:
     """One run per non-blank line; a bad line is reported and the others still load."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, line in lines:
         where = f"line {number}"
         try:
             value = json.loads(line)
@@ -110,38 +116,57 @@ def _jsonl_runs(text: str, source: _Source) -> Iterator[Item]:
         except RecursionError:
             yield source.problem("invalid JSON: nested too deeply", where)
             continue
-        if isinstance(value, dict) and is_inspect_log(value):
-            yield from _inspect_log_runs(value, source)
-        else:
-            yield from _run(value, where, source)
+        yield from _line_runs(value, where, source)
 
 
-def iter_json_runs(path: Path, data: bytes) -> Iterator[Item]:
-    """Runs of a JSON or JSONL file whose bytes are `data`; the format is read from the content.
+def _line_runs(value: Any, where: str, source: _Source) -> Iterator[Item]:
+    if isinstance(value, dict) and is_inspect_log(value):
+        yield from _inspect_log_runs(value, source)
+    else:
+        yield from _run(value, where, source)
 
-    A `.jsonl` name, or a document that only parses line by line, selects JSONL.
+
+def iter_json_runs(path: Path, handle: BinaryIO) -> Iterator[Item]:
+    """Runs of a JSON or JSONL file read from `handle`; the format is read from the content.
+
+    A `.jsonl` name, or a first line that is a whole JSON value with more lines after it,
+    selects JSONL, which is streamed line by line so a large file is never held whole.
     """
     source = _Source(path)
-    text = _decode(data)
-    jsonl_name = path.suffix.lower() == ".jsonl"
-    if not text.strip():
-        if not jsonl_name:
+    lines = _content_lines(handle)
+    first = next(lines, None)
+    if first is None:
+        if path.suffix.lower() != ".jsonl":
             yield source.problem("empty file")
         return
-    if not jsonl_name:
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            if error.msg != "Extra data" and not _first_line_is_json(text):
-                yield source.problem(_invalid_json_reason(path, error))
-                return
-        except RecursionError:
-            yield source.problem("invalid JSON: nested too deeply")
-            return
+    if path.suffix.lower() == ".jsonl":
+        yield from _jsonl_runs(itertools.chain([first], lines), source)
+        return
+    value = _parse_line(first[1])
+    if value is not _NOT_JSON:
+        second = next(lines, None)
+        if second is None:
+            yield from _document_runs(value, source)
         else:
-            yield from _document_runs(document, source)
+            yield from _line_runs(value, f"line {first[0]}", source)
+            yield from _jsonl_runs(itertools.chain([second], lines), source)
+        return
+    handle.seek(0)
+    text = _decode(handle.read())
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.msg != "Extra data":
+            yield source.problem(_invalid_json_reason(path, error))
             return
-    yield from _jsonl_runs(text, source)
+        # Several values, the first spanning lines: read as JSONL, each bad line reported.
+        numbered = enumerate(text.split("\n"), start=1)
+        yield from _jsonl_runs(((n, line) for n, line in numbered if line.strip()), source)
+    except RecursionError:
+        yield source.problem("invalid JSON: nested too deeply")
+    else:
+        del text
+        yield from _document_runs(document, source)
 
 
 def _invalid_json_reason(path: Path, error: json.JSONDecodeError) -> str:

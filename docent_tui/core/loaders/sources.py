@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from docent_tui.core.loaders.eval_archive import ZIP_MAGIC, iter_eval_runs
-from docent_tui.core.loaders.json_files import iter_json_runs
+from docent_tui.core.loaders.json_files import Item, iter_json_runs
 from docent_tui.core.loaders.problems import LoadProblem
 
 SUPPORTED_SUFFIXES = (".eval", ".json", ".jsonl")
@@ -54,24 +54,36 @@ def scan_source(path: Path) -> SourceScan:
     return SourceScan(root=path, files=files, ignored=ignored, problems=problems)
 
 
-def iter_file_runs(path: Path) -> Iterator[dict[str, Any] | LoadProblem]:
+def iter_file_runs(path: Path) -> Iterator[Item]:
     """Runs of one file, the format detected from its content (zip magic: Inspect .eval).
 
     A file that cannot be read at all yields exactly one LoadProblem; nothing is raised for
     bad data.
     """
     try:
-        with path.open("rb") as handle:
-            head = handle.read(len(ZIP_MAGIC))
-            is_zip = head == ZIP_MAGIC
-            data = b"" if is_zip else head + handle.read()
+        handle = path.open("rb")
     except OSError as error:
         yield LoadProblem(str(path), f"cannot read file: {error.strerror or error}")
         return
-    if is_zip:
-        yield from iter_eval_runs(path)
-    else:
-        yield from iter_json_runs(path, data)
+    with handle:
+        try:
+            is_zip = handle.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+            handle.seek(0)
+        except OSError as error:
+            yield LoadProblem(str(path), f"cannot read file: {error.strerror or error}")
+            return
+        if is_zip:
+            yield from iter_eval_runs(path)
+        else:
+            yield from _readable(path, iter_json_runs(path, handle))
+
+
+def _readable(path: Path, items: Iterator[Item]) -> Iterator[Item]:
+    """`items`, ending with one LoadProblem if reading the file fails part way."""
+    try:
+        yield from items
+    except OSError as error:
+        yield LoadProblem(str(path), f"cannot read file: {error.strerror or error}")
 
 
 def iter_source_runs(path: Path) -> Iterator[dict[str, Any] | LoadProblem]:

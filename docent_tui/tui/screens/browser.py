@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -31,6 +32,7 @@ from docent_tui.core.run_list import (
     count_query,
     default_columns,
     list_order,
+    membership_where,
     next_sort,
     page_query,
     position_query,
@@ -73,6 +75,19 @@ PREFETCH_STEPS = (1, -1, 2, 3)
 # Run ids read, at most, to find where the cursor's run moved to after a re-filter, when its
 # position cannot be counted in DQL (the natural order of local collections).
 LOCATE_SCAN_LIMIT = 10_000
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+async def _concurrently(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
+    """Await two things at once; when one fails, the other is cancelled and it raises."""
+    one, two = asyncio.ensure_future(first), asyncio.ensure_future(second)
+    try:
+        return await one, await two
+    finally:
+        one.cancel()
+        two.cancel()
 
 
 class BrowserScreen(Screen[None]):
@@ -279,6 +294,11 @@ class BrowserScreen(Screen[None]):
         self.query_one(RunStatus).wait("filtering")
         self._query_runs(self._next_generation(), self.collection_id, where, keep)
 
+    @property
+    def _list_channel(self) -> str:
+        """The query channel of the run list's count, first page and summary."""
+        return f"runlist:{id(self)}"
+
     @work(exclusive=True, group="runlist", exit_on_error=False)
     async def _query_runs(
         self, generation: int, collection_id: str, where: str, keep: str | None
@@ -308,7 +328,7 @@ class BrowserScreen(Screen[None]):
     ) -> RunsReady:
         """Count and first page of `where`, and the page holding run `keep` if it matches."""
         backend = self._backend(collection_id)
-        channel = f"runlist:{id(self)}"
+        channel = self._list_channel
         backend.validate_where(where)
         columns = self._columns.get(collection_id)
         if columns is None:
@@ -318,11 +338,13 @@ class BrowserScreen(Screen[None]):
             columns = (chosen and columns_for_choices(schema, chosen)) or default_columns(schema)
             self._columns[collection_id] = columns
         order = list_order(columns, self._sorts.get(collection_id), backend.default_order)
-        count = count_query(where)
-        counted = await self._execute(backend, collection_id, count, where, channel, generation)
-        total = int(counted.rows[0][0]) if counted.rows else 0
         first_page = page_query(where, columns, 0, order)
-        page = await self._execute(backend, collection_id, first_page, where, channel, generation)
+        # The count and the first page at once: each is a scan of its own.
+        counted, page = await _concurrently(
+            self._execute(backend, collection_id, count_query(where), where, channel, generation),
+            self._execute(backend, collection_id, first_page, where, f"{channel}:page", generation),
+        )
+        total = int(counted.rows[0][0]) if counted.rows else 0
         pages: dict[int, list[list[Any]]] = {}
         if keep is not None and total > len(page.rows) and all(r[0] != keep for r in page.rows):
             row = await self._locate(
@@ -348,8 +370,8 @@ class BrowserScreen(Screen[None]):
     ) -> int | None:
         """The row of `run_id` in the filtered list, or None when it no longer matches.
 
-        One query: a count of the runs ahead of it where the list's order is expressible in
-        DQL, otherwise the first LOCATE_SCAN_LIMIT ids in the list's order.
+        A count of the runs ahead of it where the list's order is expressible in DQL; otherwise,
+        once a cheap query says it still matches, the first LOCATE_SCAN_LIMIT ids in order.
         """
         counting = position_query(where, run_id, order)
         try:
@@ -359,9 +381,20 @@ class BrowserScreen(Screen[None]):
                 )
                 before, found = result.rows[0] if result.rows else (0, 0)
                 return int(before or 0) if found else None
+            # A cheap look first: a run the filter dropped needs no scan of the whole list.
+            match = await backend.execute(
+                collection_id,
+                select_query(membership_where(where, run_id), ["agent_runs.id"]),
+                channel=channel,
+                generation=generation,
+            )
+            if not match.rows:
+                return None
             # TODO: a run past the first LOCATE_SCAN_LIMIT rows of a sorted or local list is lost.
             scan = select_query(where, ["agent_runs.id"], order, limit=LOCATE_SCAN_LIMIT)
-            ids = (await backend.execute(collection_id, scan, channel=channel)).rows
+            ids = (
+                await backend.execute(collection_id, scan, channel=channel, generation=generation)
+            ).rows
         except (DQLError, RemoteError):  # the cursor goes to the top; the list itself is fine
             return None
         return next((index for index, row in enumerate(ids) if row[0] == run_id), None)
@@ -429,7 +462,8 @@ class BrowserScreen(Screen[None]):
                 result = await backend.execute(
                     collection_id,
                     summary_query(where, field),
-                    channel=f"summary:{id(self)}",
+                    # The list's channel: the next filter's queries interrupt this one.
+                    channel=self._list_channel,
                     generation=generation,
                 )
                 distribution = read_distribution(field, result.columns, result.rows)
