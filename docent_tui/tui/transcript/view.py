@@ -33,6 +33,9 @@ from docent_tui.tui.transcript.render import (
 
 # Rendered items kept in memory (each is a list of Strips at one width).
 _CACHE_ITEMS = 1024
+# Rendered strips carry many small tracked objects; after this many, the young survivors are
+# frozen too, so a full collection never rescans a screenful of cached lines (40+ ms pauses).
+_FREEZE_AFTER_STRIPS = 1_000
 # Passes of render-and-correct before settling gives up (each pass only renders new items).
 _SETTLE_PASSES = 32
 
@@ -74,6 +77,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout_width = 0
         self._generation = 0
         self._cache: LRUCache[_CacheKey, list[Strip]] = LRUCache(_CACHE_ITEMS)
+        self._strips_since_freeze = 0
         # Items the reader expanded (indices into _items); everything else renders collapsed.
         self._expanded: set[int] = set()
         self._search: re.Pattern[str] | None = None
@@ -363,6 +367,12 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                 strips = error_strips(item, width, problem, palette, self.app.console)
             strips = strips or [Strip.blank(width)]
             self._cache[key] = strips
+            self._strips_since_freeze += len(strips)
+            if self._strips_since_freeze >= _FREEZE_AFTER_STRIPS:
+                self._strips_since_freeze = 0
+                # Young cyclic garbage is collected first (cheap), so little is frozen in vain.
+                gc.collect(1)
+                gc.freeze()
         return strips
 
     # --- layout --------------------------------------------------------------------------------
