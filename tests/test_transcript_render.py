@@ -14,6 +14,7 @@ from textual.strip import Strip
 
 from docent_tui.core.models import AgentRun
 from docent_tui.tui.transcript.blocks import (
+    EXPANDED_CHARS,
     EXPANDED_LINES,
     SYNTAX_LIMIT,
     Block,
@@ -169,9 +170,10 @@ def test_expanded_message_stops_at_the_guard_and_points_to_the_pager() -> None:
     item = _item({"role": "tool", "content": [{"type": "text", "text": block}] * 8})
     strips = _strips(item, expanded=True)
     assert len(strips) <= EXPANDED_LINES + 3
-    # 8 blocks of 3,000 lines under a link line: 19,999 lines fit, 4,001 do not.
-    assert strips[-2].text.rstrip() == f"│ … 4,001 more lines not shown here{PAGER}"
-    assert strips[-3].text.rstrip() == "│ row 1998"
+    # 8 blocks of 3,000 lines under a link line: all but the guard's last line are shown.
+    shown = EXPANDED_LINES - 1
+    assert strips[-2].text.rstrip() == f"│ … {24_000 - shown:,} more lines not shown here{PAGER}"
+    assert strips[-3].text.rstrip() == f"│ row {shown % 3_000 - 1}"
 
 
 def test_huge_tool_output_renders_in_both_modes() -> None:
@@ -189,10 +191,14 @@ def test_huge_tool_output_renders_in_both_modes() -> None:
 
     dump_text = dump.message.text if dump.message else ""
     expanded = _lines(dump, expanded=True)
-    # The whole 1.35 MB line fits under the guard and is folded at the width: header, link
-    # line, the rows, the closing blank line.
-    assert len(expanded) == 3 + -(-len(dump_text) // (WIDTH - 2))
-    assert expanded[-2].endswith(dump_text[-20:].rstrip())
+    # The 1.35 MB line is folded at the width up to the guard (the link line is one of its
+    # lines), which says how much it left out: header, link, rows, the cut, a blank line.
+    rows = EXPANDED_LINES - 1
+    assert rows * (WIDTH - 2) < min(EXPANDED_CHARS, len(dump_text))
+    assert len(expanded) == 4 + rows
+    assert expanded[2].endswith(dump_text[: WIDTH - 2][-20:])
+    hidden = len(dump_text) - rows * (WIDTH - 2)
+    assert expanded[-2] == f"│ … {hidden:,} more characters not shown here{PAGER}"
     expanded_log = _lines(log, expanded=True)
     assert len(expanded_log) <= EXPANDED_LINES + 4
     assert expanded_log[-2].endswith(f"not shown here{PAGER}")

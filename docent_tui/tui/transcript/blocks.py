@@ -54,8 +54,8 @@ SYNTAX_LIMIT = 20_000
 # Tool results longer than this are not even tried as JSON.
 _JSON_SNIFF_LIMIT = 200_000
 # The expanded mode's guard: at most this many rendered lines and characters per message.
-EXPANDED_LINES = 20_000
-EXPANDED_CHARS = 2_000_000
+EXPANDED_LINES = 5_000
+EXPANDED_CHARS = 600_000
 # The collapsed mode never renders more lines than this for one message.
 MAX_MESSAGE_LINES = 2_000
 
