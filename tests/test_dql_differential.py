@@ -112,6 +112,27 @@ LONG_VALUES_RUN: dict[str, Any] = {
 }
 
 
+# Children of short objects of every kind: the engine pre-extracts their ->> texts.
+NESTED_RUNS: list[dict[str, Any]] = [
+    {
+        "id": f"case-nested-{index}",
+        "name": "nested children",
+        "description": None,
+        "metadata": {"n": children, "scalar": "text", "arr": [1, {"k": 2}]},
+        "transcripts": [],
+        "transcript_groups": [],
+    }
+    for index, children in enumerate(
+        [
+            {"null": None, "obj": {"b": 1, "a": [1, 2]}, "arr": [1, "x"], "t": True},
+            {"tiny": 1e-9, "big": 1e20, "four": 4.0, "neg": -0.5, "int": 7, "s": "4"},
+            {"sl/ash": "slash", "ti~lde": "tilde", "": "empty", "键": "值", "0": "zero"},
+            {"null": 1, "obj": "string now", "t": False},
+        ]
+    )
+]
+
+
 def main_runs() -> list[dict[str, Any]]:
     runs = [
         *_load("docent/agentic_sample.agent_runs.json"),
@@ -120,6 +141,7 @@ def main_runs() -> list[dict[str, Any]]:
         *_load("cases/dql_edge_metadata.json"),
         *generate_runs(150, seed=0),
         LONG_VALUES_RUN,
+        *NESTED_RUNS,
     ]
     return [_complete(run) for run in runs]
 

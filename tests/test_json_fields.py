@@ -41,3 +41,22 @@ def test_values_hold_postgresql_text() -> None:
     }  # fmt: skip
     assert fields.object_keys == ["o"]
     assert fields.spilled() == {"long"}
+
+
+def test_children_of_short_objects_hold_their_text_and_long_objects_none() -> None:
+    _, fields = top_level_fields(
+        {
+            "scores": {"acc": 1.0, "tiny": 1e-9, "none": None, "obj": {"b": 1, "a": 2}, "a/b": "x"},
+            "long": {"notes": "n" * 400},
+            "tags": ["a", "b"],
+        }
+    )
+    nested = dict(zip(fields.nested_keys, fields.nested_texts, strict=True))
+    assert nested == {
+        "/scores/acc": "1.0",
+        "/scores/tiny": "0.000000001",
+        "/scores/none": None,
+        "/scores/obj": '{"a": 2, "b": 1}',
+        "/scores/a~1b": "x",
+    }
+    assert json.loads(fields.as_json()[3]) == nested

@@ -28,7 +28,13 @@ from docent_tui.core.dql import (
     validate_where_clause,
 )
 from docent_tui.core.json_fields import top_level_fields
-from docent_tui.core.pg_macros import FIELD_KEYS, FIELD_OBJECTS, FIELD_TEXTS, MACROS
+from docent_tui.core.pg_macros import (
+    FIELD_KEYS,
+    FIELD_NESTED,
+    FIELD_OBJECTS,
+    FIELD_TEXTS,
+    MACROS,
+)
 from docent_tui.core.pg_numeric import NumericError
 from docent_tui.core.schema import (
     JSON_SAMPLE_ROWS,
@@ -70,7 +76,7 @@ _DDL = [
         collection_id VARCHAR NOT NULL, id VARCHAR NOT NULL, name VARCHAR, description VARCHAR,
         metadata_json JSON NOT NULL, created_at TIMESTAMP, {_AR} BIGINT NOT NULL,
         {FIELD_KEYS} VARCHAR[], {FIELD_TEXTS} MAP(VARCHAR, VARCHAR),
-        {FIELD_OBJECTS} MAP(VARCHAR, VARCHAR))""",
+        {FIELD_OBJECTS} MAP(VARCHAR, VARCHAR), {FIELD_NESTED} MAP(VARCHAR, VARCHAR))""",
     f"""CREATE TABLE IF NOT EXISTS {_S}.transcripts (
         collection_id VARCHAR NOT NULL, agent_run_id VARCHAR NOT NULL, dict_key VARCHAR NOT NULL,
         id VARCHAR NOT NULL, name VARCHAR, description VARCHAR, transcript_group_id VARCHAR,
@@ -198,7 +204,7 @@ class _CollectionState:
 class _Batch:
     """Column-wise rows waiting to be inserted."""
 
-    runs: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(9)])
+    runs: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(10)])
     transcripts: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(10)])
     groups: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(8)])
     size: int = 0
@@ -574,7 +580,8 @@ class LocalEngine:
                 CAST(unnest($5) AS JSON), unnest($6), unnest($7),
                 CAST(CAST(unnest($8) AS JSON) AS VARCHAR[]),
                 CAST(CAST(unnest($9) AS JSON) AS MAP(VARCHAR, VARCHAR)),
-                CAST(CAST(unnest($10) AS JSON) AS MAP(VARCHAR, VARCHAR))""",
+                CAST(CAST(unnest($10) AS JSON) AS MAP(VARCHAR, VARCHAR)),
+                CAST(CAST(unnest($11) AS JSON) AS MAP(VARCHAR, VARCHAR))""",
             [collection_id, *batch.runs],
         )
         if batch.transcripts[0]:

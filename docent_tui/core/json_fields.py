@@ -32,18 +32,28 @@ class TopLevelFields:
     """PostgreSQL's ->> text of each short value (None for JSON null)."""
     object_keys: list[str]
     object_texts: list[str]
+    nested_keys: list[str]
+    """`nested_key(key, child)` of every child of each short object among the values."""
+    nested_texts: list[str | None]
+    """PostgreSQL's `->'key'->>'child'` text of each (None for JSON null)."""
 
     def spilled(self) -> set[str]:
         """Keys whose value only the document holds (too long, or not plain JSON)."""
         return set(self.keys) - set(self.text_keys)
 
-    def as_json(self) -> tuple[str, str, str]:
-        """The keys, texts and objects as JSON (DuckDB casts these to its types fastest)."""
+    def as_json(self) -> tuple[str, str, str, str]:
+        """The keys, texts, objects and nested texts as JSON (DuckDB casts these fastest)."""
         return (
             _KEY_ENCODER.encode(self.keys),
             _KEY_ENCODER.encode(dict(zip(self.text_keys, self.texts, strict=True))),
             _KEY_ENCODER.encode(dict(zip(self.object_keys, self.object_texts, strict=True))),
+            _KEY_ENCODER.encode(dict(zip(self.nested_keys, self.nested_texts, strict=True))),
         )
+
+
+def nested_key(key: str, child: str) -> str:
+    """The nested map's key for `->'key'->>'child'`: a JSON pointer, so no two paths share one."""
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in (key, child))
 
 
 _KEY_ENCODER = json.JSONEncoder(ensure_ascii=False)
@@ -90,7 +100,9 @@ def top_level_fields(metadata: dict[Any, Any]) -> tuple[str, TopLevelFields]:
     for raw_key, value in metadata.items():
         items[raw_key if isinstance(raw_key, str) else str(raw_key)] = value
     parts: list[str] = []
-    fields = TopLevelFields([k if k.isascii() else valid_utf8(k) for k in items], [], [], [], [])
+    fields = TopLevelFields(
+        [k if k.isascii() else valid_utf8(k) for k in items], [], [], [], [], [], []
+    )
     for key in jsonb_key_order(tuple(items)):
         value = items[key]
         text, usable, scalar = _texts(value)
@@ -103,7 +115,18 @@ def top_level_fields(metadata: dict[Any, Any]) -> tuple[str, TopLevelFields]:
                 fields.object_texts.append(text)
                 fields.text_keys.append(key)
                 fields.texts.append(text)
+                if isinstance(value, dict):
+                    _add_children(fields, key, value)
         elif usable:
             fields.text_keys.append(key)
             fields.texts.append(scalar)
     return "{" + ", ".join(parts) + "}", fields
+
+
+def _add_children(fields: TopLevelFields, key: str, value: dict[Any, Any]) -> None:
+    """Every child of a short object, as `->>` renders it: filters on `scores` read these."""
+    for raw_child, child in value.items():
+        name = raw_child if isinstance(raw_child, str) else str(raw_child)
+        text, _usable, scalar = _texts(child)
+        fields.nested_keys.append(nested_key(key, valid_utf8(name)))
+        fields.nested_texts.append(text if isinstance(child, (dict, list, tuple)) else scalar)

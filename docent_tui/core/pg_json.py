@@ -9,7 +9,8 @@ from contextvars import ContextVar
 from sqlglot import exp
 
 from docent_tui.core.dql import DQLError
-from docent_tui.core.pg_macros import FIELD_KEYS, FIELD_OBJECTS, FIELD_TEXTS
+from docent_tui.core.json_fields import nested_key
+from docent_tui.core.pg_macros import FIELD_KEYS, FIELD_NESTED, FIELD_OBJECTS, FIELD_TEXTS
 from docent_tui.core.pg_types import SOURCE_KEY, pg_type, type_of_datatype
 
 SPILLED: ContextVar[frozenset[str] | None] = ContextVar("spilled", default=None)
@@ -63,6 +64,10 @@ def _is_index(key: str) -> bool:
 Step = tuple[str, str | int]
 """One JSON step: ("key", name) for ->'k', ("index", n) for ->n, ("path", text) for #> items."""
 
+_HELD_TOP = "pg_held_top"
+"""Key of `Expression.meta` on a top-level `metadata_json -> 'key'` whose value every run holds
+pre-extracted: (the texts column, the key)."""
+
 _POINTER = "pg_pointer"
 """Key of `Expression.meta` holding the steps a generated JSON pointer literal stands for."""
 
@@ -91,8 +96,13 @@ def _json_steps(
                 return exp.Bracket(this=fields[0], expressions=[key])
             if scalar:
                 return call("__pg_top_text_fast" if fast else "__pg_top_text", *args)
-            return call("__pg_top_json", *args[1:])
+            top = call("__pg_top_json", *args[1:])
+            if held:
+                top.meta[_HELD_TOP] = (fields[0], str(first))
+            return top
         if rest[0][0] != "index" and not _is_index(str(rest[0][1])):
+            if scalar and held and len(rest) == 1:
+                return _nested_text(fields[0], str(first), str(rest[0][1]))
             start = (
                 call("__pg_top_object_held", fields[1], key)
                 if held
@@ -151,6 +161,30 @@ def _top_fields(doc: exp.Expression) -> tuple[exp.Column, exp.Column, exp.Column
         )
 
     return hidden(FIELD_TEXTS), hidden(FIELD_OBJECTS), hidden(FIELD_KEYS)
+
+
+def _nested_text(texts: exp.Column, key: str, child: str) -> exp.Expression:
+    """`metadata_json->'key'->>'child'` where every run's `key` value is held pre-extracted:
+    the nested map then holds each child of a short object (nulls too), and nothing else has
+    children, so a missing entry is NULL as in PostgreSQL."""
+    table = texts.args.get("table")
+    column = exp.Column(
+        this=exp.to_identifier(FIELD_NESTED),
+        table=table.copy() if isinstance(table, exp.Identifier) else None,
+    )
+    return exp.Bracket(this=column, expressions=[exp.Literal.string(nested_key(key, child))])
+
+
+def _held_child(doc: exp.Expression, steps: list[Step], scalar: bool) -> exp.Expression | None:
+    """The nested-map lookup for `<held top-level value> ->> 'child'`, when that is the shape."""
+    held = doc.meta.get(_HELD_TOP)
+    if not (scalar and held and len(steps) == 1):
+        return None
+    kind, child = steps[0]
+    if kind == "index" or _is_index(str(child)):
+        return None
+    texts, key = held
+    return _nested_text(texts, key, str(child))
 
 
 def _path_steps(path: exp.Expression) -> list[Step] | None:
@@ -264,6 +298,9 @@ def translate_json(node: exp.Expression) -> exp.Expression | None:
         if steps is None:
             function = "json_extract_path_text" if scalar else "json_extract_path"
             raise DQLError(f"function {function}(jsonb, integer) does not exist")
+        nested = _held_child(node.this, steps, scalar)
+        if nested is not None:
+            return nested
         doc, before = _folded(node.this)
         return _json_steps(doc, before + steps, scalar, scalar and _fast_text_ok(node))
     if isinstance(node, (exp.JSONBExtract, exp.JSONBExtractScalar)):
@@ -273,6 +310,9 @@ def translate_json(node: exp.Expression) -> exp.Expression | None:
             # TODO: a #> path computed by an expression.
             raise DQLError("#> and #>> need a text-array literal path in the local engine")
         items: list[Step] = [("path", key) for key in _pg_text_array(str(path.this))]
+        nested = _held_child(node.this, items, scalar)
+        if nested is not None:
+            return nested
         doc, before = _folded(node.this)
         return _json_steps(doc, before + items, scalar, scalar and _fast_text_ok(node))
     if isinstance(node, exp.JSONBContains):

@@ -9,7 +9,9 @@ from __future__ import annotations
 FIELD_KEYS = "__docent_keys"
 FIELD_TEXTS = "__docent_texts"
 FIELD_OBJECTS = "__docent_objects"
-"""Hidden agent_runs columns holding top-level metadata values (see json_fields)."""
+FIELD_NESTED = "__docent_nested"
+"""Hidden agent_runs columns holding top-level metadata values, and the values one level below
+them in short objects (see json_fields)."""
 
 # DuckDB macros the translated SQL calls; DQL cannot name them (its function whitelist).
 MACROS = [

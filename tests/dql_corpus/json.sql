@@ -125,3 +125,23 @@ SELECT id, metadata_json #>> '{""}' AS v, metadata_json #> '{""}' AS j FROM agen
 SELECT id, metadata_json #>> '{a.b}' AS dotted, metadata_json #>> '{"sp ace"}' AS spaced, metadata_json #>> '{a,b}' AS nested, metadata_json #>> '{"a,b"}' AS comma FROM agent_runs WHERE id LIKE 'case-dql-%' ORDER BY id
 -- name: empty_key_step_is_the_document
 SELECT id, metadata_json->'' AS j FROM agent_runs WHERE id = 'case-dql-0001'
+
+-- Children of short objects (pre-extracted by the engine): every kind of value and key.
+-- name: nested_text_of_every_kind
+SELECT id, metadata_json->'n'->>'null' AS a, metadata_json->'n'->>'obj' AS b, metadata_json->'n'->>'arr' AS c, metadata_json->'n'->>'t' AS d FROM agent_runs WHERE id LIKE 'case-nested-%' ORDER BY id
+-- name: nested_text_of_numbers
+SELECT id, metadata_json->'n'->>'tiny' AS a, metadata_json->'n'->>'big' AS b, metadata_json->'n'->>'four' AS c, metadata_json->'n'->>'neg' AS d, metadata_json->'n'->>'int' AS e FROM agent_runs WHERE id LIKE 'case-nested-%' ORDER BY id
+-- name: nested_text_of_awkward_keys
+SELECT id, metadata_json->'n'->>'sl/ash' AS a, metadata_json->'n'->>'ti~lde' AS b, metadata_json->'n'->>'' AS c, metadata_json->'n'->>'键' AS d, metadata_json->'n'->>'0' AS e FROM agent_runs WHERE id LIKE 'case-nested-%' ORDER BY id
+-- name: nested_text_under_non_objects
+SELECT id, metadata_json->'scalar'->>'x' AS a, metadata_json->'arr'->>'k' AS b, metadata_json->'missing'->>'x' AS c, metadata_json->'n'->>'missing' AS d FROM agent_runs WHERE id LIKE 'case-nested-%' ORDER BY id
+-- name: nested_text_in_filters
+SELECT id FROM agent_runs WHERE metadata_json->'n'->>'four' = '4.0' OR metadata_json->'n'->>'tiny' = '0.000000001' OR metadata_json->'n'->>'t' = 'false' OR metadata_json->'n'->>'obj' = '{"a": [1, 2], "b": 1}' ORDER BY id
+-- name: nested_text_is_null
+SELECT id FROM agent_runs WHERE id LIKE 'case-nested-%' AND metadata_json->'n'->>'null' IS NULL ORDER BY id
+-- name: nested_path_operator
+SELECT id, metadata_json #>> '{n,four}' AS a, metadata_json #>> '{n,obj}' AS b FROM agent_runs WHERE id LIKE 'case-nested-%' ORDER BY id
+-- name: nested_scores_in_filters_and_casts
+SELECT count(1) AS n FROM agent_runs WHERE CAST(metadata_json->'scores'->>'reward' AS DOUBLE PRECISION) < 0.5 OR metadata_json->'scores'->>'accuracy' = '1'
+-- name: nested_long_object_child
+SELECT id, metadata_json->'scores'->>'reward' AS reward, length(metadata_json->'scores'->>'notes') AS notes FROM agent_runs WHERE id = 'case-long-values'
