@@ -78,16 +78,27 @@ LOCATE_SCAN_LIMIT = 10_000
 
 A = TypeVar("A")
 B = TypeVar("B")
+C = TypeVar("C")
 
 
-async def _concurrently(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
-    """Await two things at once; when one fails, the other is cancelled and it raises."""
-    one, two = asyncio.ensure_future(first), asyncio.ensure_future(second)
+async def _value(value: A) -> A:
+    return value
+
+
+async def _concurrently(
+    first: Awaitable[A], second: Awaitable[B], third: Awaitable[C]
+) -> tuple[A, B, C]:
+    """Await three things at once; when one fails, the others are cancelled and it raises."""
+    tasks = (
+        asyncio.ensure_future(first),
+        asyncio.ensure_future(second),
+        asyncio.ensure_future(third),
+    )
     try:
-        return await one, await two
+        return await tasks[0], await tasks[1], await tasks[2]
     finally:
-        one.cancel()
-        two.cancel()
+        for task in tasks:
+            task.cancel()
 
 
 class BrowserScreen(Screen[None]):
@@ -339,14 +350,20 @@ class BrowserScreen(Screen[None]):
             self._columns[collection_id] = columns
         order = list_order(columns, self._sorts.get(collection_id), backend.default_order)
         first_page = page_query(where, columns, 0, order)
-        # The count and the first page at once: each is a scan of its own.
-        counted, page = await _concurrently(
+        # Where the kept run's row can only be found by a scan, a cheap query first says
+        # whether it still matches at all; it runs beside the count and first page.
+        scan = keep is not None and position_query(where, keep, order) is None
+        counted, page, matches = await _concurrently(
             self._execute(backend, collection_id, count_query(where), where, channel, generation),
             self._execute(backend, collection_id, first_page, where, f"{channel}:page", generation),
+            self._still_matches(backend, collection_id, where, keep, f"{channel}:keep", generation)
+            if scan and keep is not None
+            else _value(keep is not None),
         )
         total = int(counted.rows[0][0]) if counted.rows else 0
         pages: dict[int, list[list[Any]]] = {}
-        if keep is not None and total > len(page.rows) and all(r[0] != keep for r in page.rows):
+        wanted = keep is not None and matches and total > len(page.rows)
+        if wanted and keep is not None and all(r[0] != keep for r in page.rows):
             row = await self._locate(
                 backend, collection_id, where, keep, channel, generation, order
             )
@@ -357,6 +374,25 @@ class BrowserScreen(Screen[None]):
                 )
                 pages[row // PAGE_SIZE] = found.rows
         return RunsReady(generation, collection_id, where, columns, total, page.rows, pages)
+
+    @staticmethod
+    async def _still_matches(
+        backend: Backend,
+        collection_id: str,
+        where: str,
+        run_id: str,
+        channel: str,
+        generation: int,
+    ) -> bool:
+        """Whether run `run_id` matches `where`: one cheap query (the id narrows it to a row)."""
+        dql = select_query(membership_where(where, run_id), ["agent_runs.id"])
+        try:
+            result = await backend.execute(
+                collection_id, dql, channel=channel, generation=generation
+            )
+        except (DQLError, RemoteError):  # the count reports a bad filter; here it is no match
+            return False
+        return bool(result.rows)
 
     @staticmethod
     async def _locate(
@@ -370,8 +406,8 @@ class BrowserScreen(Screen[None]):
     ) -> int | None:
         """The row of `run_id` in the filtered list, or None when it no longer matches.
 
-        A count of the runs ahead of it where the list's order is expressible in DQL; otherwise,
-        once a cheap query says it still matches, the first LOCATE_SCAN_LIMIT ids in order.
+        A count of the runs ahead of it where the list's order is expressible in DQL, otherwise
+        the first LOCATE_SCAN_LIMIT ids in the list's order.
         """
         counting = position_query(where, run_id, order)
         try:
@@ -381,15 +417,6 @@ class BrowserScreen(Screen[None]):
                 )
                 before, found = result.rows[0] if result.rows else (0, 0)
                 return int(before or 0) if found else None
-            # A cheap look first: a run the filter dropped needs no scan of the whole list.
-            match = await backend.execute(
-                collection_id,
-                select_query(membership_where(where, run_id), ["agent_runs.id"]),
-                channel=channel,
-                generation=generation,
-            )
-            if not match.rows:
-                return None
             # TODO: a run past the first LOCATE_SCAN_LIMIT rows of a sorted or local list is lost.
             scan = select_query(where, ["agent_runs.id"], order, limit=LOCATE_SCAN_LIMIT)
             ids = (
