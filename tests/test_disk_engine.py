@@ -21,6 +21,7 @@ def test_tables_live_in_a_private_scratch_file_removed_on_close(isolated_home: P
     [database] = scratch_folder().glob("*.duckdb")
     assert database.is_relative_to(isolated_home)
     assert stat.S_IMODE(scratch_folder().stat().st_mode) == 0o700
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
     engine.add_collection(COLLECTION, "demo", generate_runs(30))
     in_memory = LocalEngine()
     in_memory.add_collection(COLLECTION, "demo", generate_runs(30))

@@ -416,9 +416,12 @@ class LocalEngine:
         """
         try:
             path = new_scratch_database()
-            return cls(str(path), memory_limit=memory_limit, remove_on_close=True)
+            engine = cls(str(path), memory_limit=memory_limit, remove_on_close=True)
         except (OSError, duckdb.Error):
             return cls()
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)
+        return engine
 
     # ------------------------------------------------------------------ plumbing
 

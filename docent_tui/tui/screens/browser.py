@@ -362,8 +362,8 @@ class BrowserScreen(Screen[None]):
         )
         total = int(counted.rows[0][0]) if counted.rows else 0
         pages: dict[int, list[list[Any]]] = {}
-        wanted = keep is not None and matches and total > len(page.rows)
-        if wanted and keep is not None and all(r[0] != keep for r in page.rows):
+        missing = keep is not None and matches and all(r[0] != keep for r in page.rows)
+        if keep is not None and missing and total > len(page.rows):
             row = await self._locate(
                 backend, collection_id, where, keep, channel, generation, order
             )
