@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -63,6 +66,12 @@ class DocentApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.browser)
+        # A closed SSH session (SIGHUP) or a kill ends the app properly, so the caller's clean-up
+        # (the engine's scratch file) still runs.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(number, self.exit)
         for collection in self._to_load:
             self._load(collection)
         if self.remote is not None:
