@@ -21,6 +21,9 @@ EXIT_OK = 0
 EXIT_INVALID_QUERY = 1
 EXIT_USAGE = 2
 EXIT_SOURCE = 3
+# The app (not `query`) stopped on an unexpected error, which Textual has printed.
+EXIT_CRASH = 1
+EXIT_INTERRUPTED = 130
 
 
 def retry_backoff(attempt: int) -> float:
@@ -148,10 +151,12 @@ def run_app(argv: Sequence[str]) -> int:
 
         from docent_tui.tui.app import DocentApp
 
-        DocentApp(library, load=library.collections, where=args.where, remote=target).run()
+        app = DocentApp(library, load=library.collections, where=args.where, remote=target)
+        app.run()
     finally:
         library.close()
-    return EXIT_OK
+    # Textual has printed what went wrong; scripts see it in the exit code.
+    return EXIT_OK if not app.return_code else EXIT_CRASH
 
 
 def format_table(result: DQLResult) -> str:
@@ -160,6 +165,8 @@ def format_table(result: DQLResult) -> str:
     def cell(value: Any) -> str:
         if value is None:
             return "NULL"
+        if isinstance(value, bool):
+            return "true" if value else "false"
         if isinstance(value, dict | list):
             value = json.dumps(value, ensure_ascii=False)
         return one_line(str(value), limit=80)
@@ -273,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(arguments)
     except SystemExit as exit_:  # argparse reports usage errors this way
         return int(exit_.code) if isinstance(exit_.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:  # ctrl+c outside the app (loading, quitting, a query)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

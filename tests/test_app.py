@@ -16,6 +16,7 @@ from docent_tui.tui.screens.help import HelpScreen
 from docent_tui.tui.screens.problems import ProblemsScreen
 from docent_tui.tui.screens.transcript import TranscriptScreen
 from docent_tui.tui.widgets.collection_list import CollectionList
+from docent_tui.tui.widgets.run_summary import RunSummary
 from docent_tui.tui.widgets.run_table import RunTable
 from docent_tui.tui.widgets.where_box import FilterError, WhereBox
 from tests.conftest import shared_file
@@ -307,3 +308,17 @@ async def test_switching_collection_with_an_invalid_filter_shows_the_new_runs() 
         run_id = table.cursor_run_id
         assert run_id is not None
         assert app.library.engine.get_run(screen.collection_id or "", run_id) is not None
+
+
+async def test_a_failed_collection_shows_no_chart_of_the_one_before() -> None:
+    good = shared_file("inspect/agentic_sample.eval")
+    app = make_app(good, shared_file("cases/truncated.eval"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        summary = app.browser.query_one(RunSummary)
+        assert summary.display, "the good collection has a chart of its scores"
+        await pilot.press("escape", "down", "enter")
+        await settle(pilot)
+        assert app.browser.collection_id == app.library.collections[1].id
+        assert not summary.display
+        assert "runs with a value" not in screen_text(pilot)

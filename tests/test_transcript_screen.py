@@ -634,3 +634,26 @@ def _docent_app(*sources: Path) -> DocentApp:
     for source in sources:
         library.add_local(source)
     return DocentApp(library, load=library.collections, filter_debounce=0.0)
+
+
+async def test_keys_queued_behind_a_dialogs_answer_never_close_the_screen_beneath() -> None:
+    library = Library()
+    library.add_generated("demo-c", "demo", "generated", lambda: generate_runs(3))
+    app = DocentApp(library, load=library.collections, filter_debounce=0.0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        transcript = app.screen
+        assert isinstance(transcript, TranscriptScreen)
+        for key, dialog in (("l", OutlineScreen), ("x", ChooseScreen), ("m", MetadataScreen)):
+            await pilot.press(key)
+            await settle(pilot)
+            shown = app.screen
+            assert isinstance(shown, dialog)
+            # Four Enters (or Escapes) handled before the dialog is gone: one answer only.
+            for _ in range(4):
+                shown.dismiss(None)
+            await settle(pilot)
+            assert app.screen is transcript
+            assert isinstance(app.screen_stack[-2], BrowserScreen)

@@ -394,6 +394,7 @@ class LocalEngine:
         self._schemas: dict[tuple[str, int], tuple[int, DQLSchema]] = {}
         self._data_versions: dict[str, int] = {}
         self._closed = False
+        self._abandoned = False
         locked = self._con.execute("SELECT current_setting('lock_configuration')").fetchone()
         if database == ":memory:":
             # Nothing spills into a stray .tmp folder in the user's working directory.
@@ -493,8 +494,10 @@ class LocalEngine:
                 skip = on_skip or _ignore_skip
                 inserted = self._load(cursor, collection_id, state, runs, on_progress, skip)
             if self._database != ":memory:":
-                # Written out compressed now, rather than held in memory until DuckDB chooses.
-                cursor.execute("CHECKPOINT")
+                # Written out compressed now, rather than held in memory until DuckDB chooses;
+                # while another collection is still loading DuckDB declines, which is fine.
+                with contextlib.suppress(duckdb.Error):
+                    cursor.execute("CHECKPOINT")
             return inserted
         finally:
             cursor.close()
@@ -515,6 +518,8 @@ class LocalEngine:
             nonlocal batch, inserted
             if self._closed:
                 raise DQLError("The local engine is closed.")
+            if self._abandoned:
+                return
             if batch.count:
                 inserted += self._insert(cursor, collection_id, batch, state, on_skip)
                 self._data_changed(collection_id)
@@ -524,6 +529,8 @@ class LocalEngine:
 
         try:
             for position, run in enumerate(runs):
+                if self._abandoned:  # the app is quitting: stop now, not at the next batch
+                    break
                 try:
                     prepared = _prepare_run(run, collection_id)
                 except Exception as error:  # one malformed run must not stop the load
@@ -601,6 +608,11 @@ class LocalEngine:
                     unnest($9)""",
                 [collection_id, *batch.groups],
             )
+
+    def abandon_loading(self) -> None:
+        """Make loads in progress stop at the next run (and later ones insert nothing): the
+        app is quitting, and its event loop waits for the loading threads to end."""
+        self._abandoned = True
 
     def skipped_runs(self, collection_id: str) -> int:
         """Runs `add_collection` dropped for this collection (no id, duplicate id, bad data)."""
@@ -904,7 +916,9 @@ class LocalEngine:
                 if not ticket.finished.is_set():
                     with contextlib.suppress(duckdb.Error):
                         ticket.cursor.interrupt()
-        self._con.close()
+        # A thread still inserting keeps the connection busy; its data is thrown away anyway.
+        with contextlib.suppress(duckdb.Error):
+            self._con.close()
         if self._remove_on_close:
             remove_database(Path(self._database))
 

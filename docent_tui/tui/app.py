@@ -78,6 +78,7 @@ class DocentApp(App[None]):
             self._connect(self.remote)
 
     async def on_unmount(self) -> None:
+        self.library.engine.abandon_loading()
         if self.remote_backend is not None:
             await self.remote_backend.aclose()
 

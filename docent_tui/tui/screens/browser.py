@@ -234,6 +234,7 @@ class BrowserScreen(Screen[None]):
             self.run_filter()
         else:
             self.query_one(RunTable).reset(self._next_generation(), [], 0, [])
+            self.query_one(RunSummary).hide()  # the last collection's chart says nothing here
             self._set_status(collection.summary if collection is not None else "")
 
     def _update_title(self) -> None:

@@ -8,14 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from docent_tui.core.sanitize import one_line
+from docent_tui.tui.screens.dialog import Dialog
 
 
-class ChooseScreen(ModalScreen[str | None]):
+class ChooseScreen(Dialog[str | None]):
     """Dismisses with the value of the chosen `(value, label)` option, or None on escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

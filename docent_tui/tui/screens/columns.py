@@ -9,15 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from docent_tui.core.run_list import ColumnChoice
 from docent_tui.core.sanitize import one_line
+from docent_tui.tui.screens.dialog import Dialog
 
 
-class ColumnsScreen(ModalScreen[list[ColumnChoice] | None]):
+class ColumnsScreen(Dialog[list[ColumnChoice] | None]):
     """Check the columns to show; enter applies the choice, escape keeps the columns as they are.
 
     Dismisses with the chosen columns: those already shown in their order, then the newly

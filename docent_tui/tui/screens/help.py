@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from docent_tui.tui.keys import KEYS
+from docent_tui.tui.screens.dialog import Dialog
 
 
 def key_table() -> Table:
@@ -28,7 +28,7 @@ def key_table() -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key, by context."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -12,13 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from docent_tui.core.export import scores_first
 from docent_tui.core.models import AgentRun, ChatMessage, to_json_text
 from docent_tui.core.sanitize import neutralize, one_line
 from docent_tui.core.tree import OrderedTranscript, group_label, ordered_transcripts, parse_address
+from docent_tui.tui.screens.dialog import Dialog
 
 # JSON longer than this (characters) is shown as plain text: highlighting it would stall the UI.
 HIGHLIGHT_LIMIT = 20_000
@@ -84,7 +84,7 @@ def _heading(title: str) -> Heading:
     return Heading(one_line(title, 200), style="bold")
 
 
-class MetadataScreen(ModalScreen[None]):
+class MetadataScreen(Dialog[None]):
     """Metadata of the run, the current transcript and its groups, and the current message."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -34,6 +33,7 @@ from docent_tui.core.tree import (
     ordered_transcripts,
     parse_address,
 )
+from docent_tui.tui.screens.dialog import Dialog
 
 # Characters of a message kept for its outline line (the tree crops to the screen anyway).
 _LABEL_CHARS = 160
@@ -147,7 +147,7 @@ class OutlineTree(Tree[str | None]):
         return label if isinstance(label, Text) else Text(label)
 
 
-class OutlineScreen(ModalScreen[str | None]):
+class OutlineScreen(Dialog[str | None]):
     """The run as a tree; enter returns the address of a message (`T0B3`) or transcript (`T0`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -8,14 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from docent_tui.core.library import Collection
 from docent_tui.core.sanitize import one_line
+from docent_tui.tui.screens.dialog import Dialog
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(Dialog[None]):
     """Shows a collection's load problems, one line each."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
