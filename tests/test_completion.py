@@ -30,6 +30,8 @@ from docent_tui.tui.widgets.where_box import WhereBox
 
 MODEL = "metadata_json->>'model'"
 REWARD = "metadata_json->'scores'->>'reward'"
+# A number is offered cast: `->>` gives text, and text < 0.5 is an error on a Docent server.
+REWARD_NUMBER = f"CAST({REWARD} AS DOUBLE PRECISION)"
 SCHEMA = DQLSchema(
     {
         ("agent_runs", "metadata_json"): (
@@ -76,14 +78,17 @@ def test_metadata_paths_complete_from_arrows_dotted_names_and_key_names() -> Non
     assert arrow.candidates[0].label == "model"
     assert arrow.candidates[0].kind == "path"
     nested = at_end("name IS NULL OR metadata_json->'scores'->>'re")
-    assert texts(nested) == [REWARD]
+    assert texts(nested) == [REWARD_NUMBER]
     assert nested.candidates[0].start == len("name IS NULL OR ")
     assert texts(at_end("metadata_json->'scores'->")) == [
-        REWARD,
-        "metadata_json->'scores'->>'accuracy'",
+        REWARD_NUMBER,
+        "CAST(metadata_json->'scores'->>'accuracy' AS DOUBLE PRECISION)",
     ]
-    assert texts(at_end("scores.re")) == [REWARD]
-    assert texts(at_end("rew")) == [REWARD]
+    assert texts(at_end("scores.re")) == [REWARD_NUMBER]
+    assert texts(at_end("rew")) == [REWARD_NUMBER]
+    # Inside a CAST the user typed, the path alone.
+    assert texts(at_end("CAST( rew")) == [REWARD]
+    assert texts(at_end("cast(metadata_json->'scores'->>'re")) == [REWARD]
     assert MODEL in texts(at_end("mod"))
     assert at_end("metadata_json->>'model'").candidates == ()  # complete: nothing to add
 

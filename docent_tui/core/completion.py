@@ -133,7 +133,7 @@ def complete(text: str, cursor: int, schema: DQLSchema | None) -> Completion:
             return Completion()  # inside some other string literal
     fields = schema.metadata_fields if schema is not None else ()
     if path is not None and (path.group("steps") or path.group("partial")):
-        return Completion(tuple(_path_candidates(path, fields, cursor)))
+        return Completion(tuple(_path_candidates(path, fields, cursor, before)))
     word = _WORD.search(before)
     prefix = word.group(0) if word is not None else ""
     if not prefix or prefix[0].isdigit():
@@ -143,11 +143,11 @@ def complete(text: str, cursor: int, schema: DQLSchema | None) -> Completion:
         return Completion()  # a quoted identifier
     tail = _WORD_REST.match(text, cursor)
     end = tail.end() if tail is not None else cursor
-    return Completion(tuple(_word_candidates(prefix, start, end, schema)))
+    return Completion(tuple(_word_candidates(prefix, start, end, schema, before)))
 
 
 def _path_candidates(
-    match: re.Match[str], fields: Sequence[MetadataField], cursor: int
+    match: re.Match[str], fields: Sequence[MetadataField], cursor: int, before: str
 ) -> list[Candidate]:
     """Paths extending the typed `metadata_json->'a'->'b` (keys compared exactly, last by
     prefix)."""
@@ -160,13 +160,21 @@ def _path_candidates(
             continue
         if not item.path[len(done)].startswith(partial):
             continue
-        found.append(_path_candidate(item, match.start(), cursor))
+        found.append(_path_candidate(item, match.start(), cursor, before))
     found.sort(key=lambda candidate: candidate.label.count("."))
     return [c for c in found if c.text != typed][:MAX_CANDIDATES]
 
 
-def _path_candidate(item: MetadataField, start: int, end: int) -> Candidate:
-    return Candidate(item.dql(), start, end, dotted(item.path), "path", item.kind)
+def _path_candidate(item: MetadataField, start: int, end: int, before: str) -> Candidate:
+    """A path to insert; a number comes cast, since `->>` gives text and `text < 0.5` is an
+    error on a Docent server (unless a CAST( is already typed around it)."""
+    text = item.dql()
+    if item.kind == "number" and not _CAST_OPEN.search(before[:start]):
+        text = f"CAST({text} AS DOUBLE PRECISION)"
+    return Candidate(text, start, end, dotted(item.path), "path", item.kind)
+
+
+_CAST_OPEN = re.compile(r"cast\s*\(\s*$", re.IGNORECASE)
 
 
 def dotted(path: Sequence[str]) -> str:
@@ -175,7 +183,7 @@ def dotted(path: Sequence[str]) -> str:
 
 
 def _word_candidates(
-    prefix: str, start: int, end: int, schema: DQLSchema | None
+    prefix: str, start: int, end: int, schema: DQLSchema | None, before: str
 ) -> list[Candidate]:
     lower = prefix.lower()
     columns = [
@@ -193,9 +201,9 @@ def _word_candidates(
     for item in schema.metadata_fields if schema is not None else ():
         name = dotted(item.path).lower()
         if name.startswith(lower):
-            whole.append(_path_candidate(item, start, end))
+            whole.append(_path_candidate(item, start, end, before))
         elif any(name[i:].startswith(lower) for i in _segment_starts(name)):
-            part.append(_path_candidate(item, start, end))
+            part.append(_path_candidate(item, start, end, before))
     return (columns + keywords + whole + part)[:MAX_CANDIDATES]
 
 
