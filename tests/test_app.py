@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -322,3 +325,37 @@ async def test_a_failed_collection_shows_no_chart_of_the_one_before() -> None:
         assert app.browser.collection_id == app.library.collections[1].id
         assert not summary.display
         assert "runs with a value" not in screen_text(pilot)
+
+
+async def test_runs_are_listed_while_the_collection_is_still_loading() -> None:
+    from docent_tui.demo import generate_runs
+
+    gate = threading.Event()
+
+    def slow_source() -> Iterator[dict[str, Any]]:
+        runs = list(generate_runs(2_400))
+        yield from runs[:2_100]  # past the engine's first batch, so those are stored
+        gate.wait(timeout=30)
+        yield from runs[2_100:]
+
+    library = Library()
+    library.add_generated("slow-c", "slow", "generated", slow_source)
+    app = DocentApp(library, load=library.collections, filter_debounce=0.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.browser.query_one(RunTable)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if table.total:
+                break
+        assert library.collections[0].state is CollectionState.LOADING
+        assert table.total == 2_000
+        assert "still loading" in screen_text(pilot)
+        gate.set()
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if library.collections[0].state is CollectionState.READY:
+                break
+        await settle(pilot)
+        assert table.total == 2_400
+        assert "still loading" not in screen_text(pilot)
+        assert "2,400 runs" in screen_text(pilot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -18,7 +19,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from docent_tui.core.backend import Backend
 from docent_tui.core.column_prefs import ColumnPrefs
 from docent_tui.core.engine import DQLError, DQLResult, QueryCancelled
-from docent_tui.core.library import CollectionState
+from docent_tui.core.library import Collection, CollectionState
 from docent_tui.core.models import AgentRun
 from docent_tui.core.remote.errors import RemoteError
 from docent_tui.core.run_list import (
@@ -81,6 +82,16 @@ B = TypeVar("B")
 C = TypeVar("C")
 
 
+# While a local collection loads, its list is queried again at most this often.
+LIVE_REFRESH_S = 2.0
+
+
+def _browsable_while_loading(collection: Collection) -> bool:
+    """A local collection still loading whose first runs are in: they can be listed already."""
+    loading = collection.state is CollectionState.LOADING
+    return loading and not collection.remote and collection.run_count > 0
+
+
 async def _value(value: A) -> A:
     return value
 
@@ -125,6 +136,9 @@ class BrowserScreen(Screen[None]):
         self._column_prefs = ColumnPrefs()
         self._debounce: Timer | None = None
         self._shown_collection: str | None = None
+        # The collection whose list was last queried while it was still loading, and when.
+        self._partial: str | None = None
+        self._partial_at = 0.0
         # (table generation, row) of the last J/K step, and whether its row is still loading.
         self._step: tuple[int, int] | None = None
         self._step_waiting = False
@@ -167,8 +181,16 @@ class BrowserScreen(Screen[None]):
         elif self.collection_id is not None:
             current = self.docent_app.library.get(self.collection_id)
             ready = current is not None and current.state is CollectionState.READY
-            if ready and self._shown_collection != self.collection_id:
+            shown = self._shown_collection == self.collection_id
+            if ready and (not shown or self._partial == self.collection_id):
                 self.run_filter()
+            elif current is not None and _browsable_while_loading(current):
+                # The runs loaded so far are listed, and listed again as more arrive.
+                stale = time.monotonic() - self._partial_at >= LIVE_REFRESH_S
+                if not shown or stale:
+                    self.run_filter()
+                else:
+                    self._show_count(self.query_one(RunTable).total)
             elif current is not None and not ready:
                 self._set_status(current.summary)
             self._update_title()
@@ -230,7 +252,9 @@ class BrowserScreen(Screen[None]):
         self.query_one(WhereBox).set_collection(collection_id)
         self._update_title()
         collection = self.docent_app.library.get(collection_id)
-        if collection is not None and collection.state is CollectionState.READY:
+        if collection is not None and (
+            collection.state is CollectionState.READY or _browsable_while_loading(collection)
+        ):
             self.run_filter()
         else:
             self.query_one(RunTable).reset(self._next_generation(), [], 0, [])
@@ -298,8 +322,14 @@ class BrowserScreen(Screen[None]):
         if self.collection_id is None:
             return
         collection = self.docent_app.library.get(self.collection_id)
-        if collection is None or collection.state is not CollectionState.READY:
+        if collection is None:
             return
+        if collection.state is not CollectionState.READY:
+            if not _browsable_while_loading(collection):
+                return
+            self._partial, self._partial_at = collection.id, time.monotonic()
+        elif self._partial == collection.id:
+            self._partial = None
         where = self.query_one(WhereBox).value
         table = self.query_one(RunTable)
         keep = table.cursor_run_id if self._shown_collection == self.collection_id else None
@@ -540,6 +570,8 @@ class BrowserScreen(Screen[None]):
         backend = collection.backend if collection is not None else None
         if backend is not None and backend.status_detail:
             note = backend.status_detail + (f" · {note}" if note else "")
+        if collection is not None and collection.state is CollectionState.LOADING:
+            note = "still loading" + (f" · {note}" if note else "")
         self._set_status(text + (f" · {note}" if note else ""))
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
