@@ -60,6 +60,8 @@ DISK_MEMORY_LIMIT = "160MB"
 _BATCH_RUNS = 2_000
 _BATCH_BYTES = 32 * 1024 * 1024
 _CANCEL_WAIT_S = 2.0
+_CHECKPOINT_TRIES_S = 10.0
+_CHECKPOINT_RETRY_S = 0.05
 
 _S = PHYSICAL_SCHEMA
 # A parameter compared bytewise: the en-US collation would make id lookups scan slowly.
@@ -494,10 +496,7 @@ class LocalEngine:
                 skip = on_skip or _ignore_skip
                 inserted = self._load(cursor, collection_id, state, runs, on_progress, skip)
             if self._database != ":memory:":
-                # Written out compressed now, rather than held in memory until DuckDB chooses;
-                # while another collection is still loading DuckDB declines, which is fine.
-                with contextlib.suppress(duckdb.Error):
-                    cursor.execute("CHECKPOINT")
+                self._checkpoint(cursor)
             return inserted
         finally:
             cursor.close()
@@ -608,6 +607,22 @@ class LocalEngine:
                     unnest($9)""",
                 [collection_id, *batch.groups],
             )
+
+    def _checkpoint(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Write the loaded tables out compressed, so they stop holding memory and scan fast.
+
+        DuckDB declines while another transaction runs (a query on the runs loaded so far,
+        another collection loading): it is asked again for a while, then left to DuckDB.
+        """
+        deadline = time.monotonic() + _CHECKPOINT_TRIES_S
+        while not self._abandoned:
+            try:
+                cursor.execute("CHECKPOINT")
+                return
+            except duckdb.Error:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(_CHECKPOINT_RETRY_S)
 
     def abandon_loading(self) -> None:
         """Make loads in progress stop at the next run (and later ones insert nothing): the

@@ -505,8 +505,15 @@ class BrowserScreen(Screen[None]):
 
     @on(RunsReady)
     def _summarise_runs(self, message: RunsReady) -> None:
-        """Summarise the listed runs once the table shows them: the table never waits on it."""
-        if message.generation == self.generation:
+        """Summarise the listed runs once the table shows them: the table never waits on it.
+
+        A collection still loading gets its summary once complete: each one is a full scan.
+        """
+        if message.generation != self.generation:
+            return
+        if self._partial == message.collection_id:
+            self.query_one(RunSummary).hide()
+        else:
             self._query_summary(message.generation, message.collection_id, message.where)
 
     @work(exclusive=True, group="summary", exit_on_error=False)
