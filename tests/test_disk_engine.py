@@ -23,6 +23,7 @@ def test_tables_live_in_a_private_scratch_file_removed_on_close(isolated_home: P
     assert stat.S_IMODE(scratch_folder().stat().st_mode) == 0o700
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     engine.add_collection(COLLECTION, "demo", generate_runs(30))
+    engine.compact()  # written out compressed; the answers stay the same
     in_memory = LocalEngine()
     in_memory.add_collection(COLLECTION, "demo", generate_runs(30))
     dql = (

@@ -60,7 +60,7 @@ DISK_MEMORY_LIMIT = "160MB"
 _BATCH_RUNS = 2_000
 _BATCH_BYTES = 32 * 1024 * 1024
 _CANCEL_WAIT_S = 2.0
-_CHECKPOINT_TRIES_S = 10.0
+_CHECKPOINT_TRIES_S = 5.0
 _CHECKPOINT_RETRY_S = 0.05
 
 _S = PHYSICAL_SCHEMA
@@ -494,10 +494,7 @@ class LocalEngine:
             state = self._state(cursor, collection_id)
             with state.lock:
                 skip = on_skip or _ignore_skip
-                inserted = self._load(cursor, collection_id, state, runs, on_progress, skip)
-            if self._database != ":memory:":
-                self._checkpoint(cursor)
-            return inserted
+                return self._load(cursor, collection_id, state, runs, on_progress, skip)
         finally:
             cursor.close()
 
@@ -608,21 +605,31 @@ class LocalEngine:
                 [collection_id, *batch.groups],
             )
 
-    def _checkpoint(self, cursor: duckdb.DuckDBPyConnection) -> None:
-        """Write the loaded tables out compressed, so they stop holding memory and scan fast.
+    def compact(self) -> None:
+        """Write a file engine's tables out compressed after a load, so they stop holding memory
+        and scan faster (call it from a worker: it may wait).
 
-        DuckDB declines while another transaction runs (a query on the runs loaded so far,
-        another collection loading): it is asked again for a while, then left to DuckDB.
+        DuckDB declines while another transaction runs (a query, another collection loading):
+        it is asked again for a while, then left to do it in its own time.
         """
+        if self._database == ":memory:":
+            return
         deadline = time.monotonic() + _CHECKPOINT_TRIES_S
-        while not self._abandoned:
-            try:
-                cursor.execute("CHECKPOINT")
-                return
-            except duckdb.Error:
-                if time.monotonic() > deadline:
+        try:
+            cursor = self._cursor()
+        except DQLError:
+            return
+        try:
+            while not self._abandoned:
+                try:
+                    cursor.execute("CHECKPOINT")
                     return
-                time.sleep(_CHECKPOINT_RETRY_S)
+                except duckdb.Error:
+                    if time.monotonic() > deadline:
+                        return
+                    time.sleep(_CHECKPOINT_RETRY_S)
+        finally:
+            cursor.close()
 
     def abandon_loading(self) -> None:
         """Make loads in progress stop at the next run (and later ones insert nothing): the

@@ -148,6 +148,7 @@ class DocentApp(App[None]):
         self._announce()
         self.library.load(collection, progress)
         self._announce()
+        self.library.engine.compact()  # after the news: the list need not wait for it
 
     def _announce(self) -> None:
         """Tell the browser that collections changed (post_message is thread-safe)."""
