@@ -570,15 +570,19 @@ class BrowserScreen(Screen[None]):
     def _show_count(self, shown: int, note: str = "") -> None:
         collection = self.docent_app.library.get(self.collection_id or "")
         total = collection.run_count if collection and collection.run_count_known else shown
-        if self.where_applied.strip():
+        loading = collection is not None and collection.state is CollectionState.LOADING
+        if self.where_applied.strip() and loading:
+            # The count saw fewer runs than have been read by now: no "of N" to mislead.
+            text = f"{shown:,} run{'s' if shown != 1 else ''} match so far"
+        elif self.where_applied.strip():
             text = f"{shown:,} of {total:,} runs match"
         else:
             text = f"{shown:,} run{'s' if shown != 1 else ''}"
         backend = collection.backend if collection is not None else None
         if backend is not None and backend.status_detail:
             note = backend.status_detail + (f" · {note}" if note else "")
-        if collection is not None and collection.state is CollectionState.LOADING:
-            note = "still loading" + (f" · {note}" if note else "")
+        if loading:
+            note = f"still loading: {total:,} read" + (f" · {note}" if note else "")
         self._set_status(text + (f" · {note}" if note else ""))
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
