@@ -172,7 +172,8 @@ def test_expanded_message_stops_at_the_guard_and_points_to_the_pager() -> None:
     assert len(strips) <= EXPANDED_LINES + 3
     # 8 blocks of 3,000 lines under a link line: all but the guard's last line are shown.
     shown = EXPANDED_LINES - 1
-    assert strips[-2].text.rstrip() == f"│ … {24_000 - shown:,} more lines not shown here{PAGER}"
+    cut = f"│ … {24_000 - shown:,} more lines not shown here{PAGER}"
+    assert strips[-2].text.rstrip() == cut
     assert strips[-3].text.rstrip() == f"│ row {shown % 3_000 - 1}"
 
 

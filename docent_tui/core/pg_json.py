@@ -147,31 +147,34 @@ def _json_steps(
     return current
 
 
+_RUN_METADATA = ("agent_runs", "metadata_json")
+
+
 def _top_fields(doc: exp.Expression) -> tuple[exp.Column, exp.Column, exp.Column] | None:
     """The hidden top-level value columns beside agent_runs.metadata_json, if `doc` is it."""
-    source = doc.meta.get(SOURCE_KEY) if isinstance(doc, exp.Column) else None
-    if source != ("agent_runs", "metadata_json"):
+    if not isinstance(doc, exp.Column) or doc.meta.get(SOURCE_KEY) != _RUN_METADATA:
         return None
-    table = doc.args.get("table")
+    return (
+        _beside(doc, FIELD_TEXTS),
+        _beside(doc, FIELD_OBJECTS),
+        _beside(doc, FIELD_KEYS),
+    )
 
-    def hidden(name: str) -> exp.Column:
-        return exp.Column(
-            this=exp.to_identifier(name),
-            table=table.copy() if isinstance(table, exp.Identifier) else None,
-        )
 
-    return hidden(FIELD_TEXTS), hidden(FIELD_OBJECTS), hidden(FIELD_KEYS)
+def _beside(column: exp.Column, name: str) -> exp.Column:
+    """The hidden column `name` of the table `column` belongs to (with its table qualifier)."""
+    table = column.args.get("table")
+    return exp.Column(
+        this=exp.to_identifier(name),
+        table=table.copy() if isinstance(table, exp.Identifier) else None,
+    )
 
 
 def _nested_text(texts: exp.Column, key: str, child: str) -> exp.Expression:
     """`metadata_json->'key'->>'child'` where every run's `key` value is held pre-extracted:
     the nested map then holds each child of a short object (nulls too), and nothing else has
     children, so a missing entry is NULL as in PostgreSQL."""
-    table = texts.args.get("table")
-    column = exp.Column(
-        this=exp.to_identifier(FIELD_NESTED),
-        table=table.copy() if isinstance(table, exp.Identifier) else None,
-    )
+    column = _beside(texts, FIELD_NESTED)
     return exp.Bracket(this=column, expressions=[exp.Literal.string(nested_key(key, child))])
 
 
