@@ -9,6 +9,7 @@ import re
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from docent_tui.core.dql import (
     validate_where_clause,
 )
 from docent_tui.core.json_fields import top_level_fields
+from docent_tui.core.lookup_slots import NESTED, SLOT_COUNT, TEXTS, LookupSlots, slot_column
 from docent_tui.core.pg_macros import (
     FIELD_KEYS,
     FIELD_NESTED,
@@ -70,6 +72,7 @@ _AR = TABLES["agent_runs"].ordinal
 _TR = TABLES["transcripts"].ordinal
 _TG = TABLES["transcript_groups"].ordinal
 _JR = TABLES["judge_results"].ordinal
+_SLOT_COLUMNS = ", ".join(f"{slot_column(slot)} VARCHAR" for slot in range(SLOT_COUNT))
 
 _DDL = [
     f"CREATE SCHEMA IF NOT EXISTS {_S}",
@@ -78,7 +81,12 @@ _DDL = [
         collection_id VARCHAR NOT NULL, id VARCHAR NOT NULL, name VARCHAR, description VARCHAR,
         metadata_json JSON NOT NULL, created_at TIMESTAMP, {_AR} BIGINT NOT NULL,
         {FIELD_KEYS} VARCHAR[], {FIELD_TEXTS} MAP(VARCHAR, VARCHAR),
-        {FIELD_OBJECTS} MAP(VARCHAR, VARCHAR), {FIELD_NESTED} MAP(VARCHAR, VARCHAR))""",
+        {FIELD_OBJECTS} MAP(VARCHAR, VARCHAR), {FIELD_NESTED} MAP(VARCHAR, VARCHAR),
+        {_SLOT_COLUMNS})""",
+    # Which map entry each slot column of a collection's runs holds (see lookup_slots).
+    f"""CREATE TABLE IF NOT EXISTS {_S}.lookup_slots (
+        collection_id VARCHAR NOT NULL, map VARCHAR NOT NULL, key VARCHAR NOT NULL,
+        slot INTEGER NOT NULL)""",
     f"""CREATE TABLE IF NOT EXISTS {_S}.transcripts (
         collection_id VARCHAR NOT NULL, agent_run_id VARCHAR NOT NULL, dict_key VARCHAR NOT NULL,
         id VARCHAR NOT NULL, name VARCHAR, description VARCHAR, transcript_group_id VARCHAR,
@@ -102,6 +110,8 @@ _SETTINGS = [
     "SET GLOBAL integer_division = true",
     # Docent's database sorts and compares text with en_US collation (ICU's en-US order).
     "SET GLOBAL default_collation = 'en_us'",
+    # Memory freed by a query goes back to the system at once, not kept for the next query.
+    "SET GLOBAL allocator_flush_threshold = '0MB'",
     "SET GLOBAL autoinstall_known_extensions = false",
     "SET GLOBAL autoload_known_extensions = false",
     "SET GLOBAL allow_community_extensions = false",
@@ -200,6 +210,9 @@ class _CollectionState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     spilled: frozenset[str] = frozenset()
     """Top-level metadata keys some run's hidden value columns lack (replaced, never mutated)."""
+    slots: LookupSlots = field(default_factory=LookupSlots)
+    seen_keys: set[tuple[str, str]] = field(default_factory=set)
+    """Every (map, key) some inserted run's hidden maps hold (see lookup_slots)."""
 
 
 @dataclass
@@ -211,9 +224,13 @@ class _Batch:
     groups: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(8)])
     size: int = 0
     count: int = 0
+    text_keys: Counter[str] = field(default_factory=Counter)
+    nested_keys: Counter[str] = field(default_factory=Counter)
 
     def add(self, prepared: _PreparedRun, state: _CollectionState) -> None:
         """Append a run's rows, numbering them in insertion order."""
+        self.text_keys.update(prepared.text_keys)
+        self.nested_keys.update(prepared.nested_keys)
         values = (*prepared.run[:5], state.next_run, *prepared.run[5:])
         for column, value in zip(self.runs, values, strict=True):
             column.append(value)
@@ -241,6 +258,8 @@ class _PreparedRun:
     groups: list[tuple[Any, ...]]
     size: int
     spilled: set[str] = field(default_factory=set)
+    text_keys: list[str] = field(default_factory=list)
+    nested_keys: list[str] = field(default_factory=list)
 
 
 def _text(value: Any) -> str | None:
@@ -338,7 +357,9 @@ def _prepare_run(run: Any, collection_id: str) -> _PreparedRun:
         _timestamp(run.get("created_at")),
         *fields.as_json(),
     )
-    return _PreparedRun(row, transcripts, groups, size, fields.spilled())
+    return _PreparedRun(
+        row, transcripts, groups, size, fields.spilled(), fields.text_keys, fields.nested_keys
+    )
 
 
 _PG_TYPES = {
@@ -454,6 +475,19 @@ class LocalEngine:
             [collection_id],
         ).fetchall()
         fresh.spilled = frozenset(str(r[0]) for r in spilled)
+        slots = cursor.execute(
+            f"SELECT map, key, slot FROM {_S}.lookup_slots WHERE collection_id = {_EQ} "
+            "ORDER BY slot",
+            [collection_id],
+        ).fetchall()
+        fresh.slots = LookupSlots(tuple((str(m), str(k), int(n)) for m, k, n in slots))
+        for name, column in ((TEXTS, FIELD_TEXTS), (NESTED, FIELD_NESTED)):
+            keys = cursor.execute(
+                f"SELECT DISTINCT unnest(map_keys({column})) FROM {_S}.agent_runs "
+                f"WHERE collection_id = {_EQ}",
+                [collection_id],
+            ).fetchall()
+            fresh.seen_keys.update((name, str(row[0])) for row in keys)
         for table, ordinal in (("transcripts", _TR), ("transcript_groups", _TG)):
             found = cursor.execute(
                 f"SELECT coalesce(max({ordinal}) + 1, 0) FROM {_S}.{table} "
@@ -517,6 +551,7 @@ class LocalEngine:
             if self._abandoned:
                 return
             if batch.count:
+                self._give_slots(cursor, collection_id, state, batch)
                 inserted += self._insert(cursor, collection_id, batch, state, on_skip)
                 self._data_changed(collection_id)
                 batch = _Batch()
@@ -548,6 +583,28 @@ class LocalEngine:
             flush()
         return inserted
 
+    @staticmethod
+    def _give_slots(
+        cursor: duckdb.DuckDBPyConnection,
+        collection_id: str,
+        state: _CollectionState,
+        batch: _Batch,
+    ) -> None:
+        """Slot columns for the batch's new map keys, recorded before any of its runs exist."""
+        if state.slots.full:
+            return
+        seen = state.seen_keys
+        slots = state.slots.adding(TEXTS, batch.text_keys, batch.count, seen)
+        slots = slots.adding(NESTED, batch.nested_keys, batch.count, seen)
+        added = slots.entries[len(state.slots.entries) :]
+        if not added:
+            return
+        cursor.executemany(
+            f"INSERT INTO {_S}.lookup_slots VALUES (?, ?, ?, ?)",
+            [[collection_id, name, key, slot] for name, key, slot in added],
+        )
+        state.slots = slots
+
     def _insert(
         self,
         cursor: duckdb.DuckDBPyConnection,
@@ -559,7 +616,7 @@ class LocalEngine:
         """Insert one batch in a transaction; on failure retry run by run, dropping bad ones."""
         try:
             cursor.begin()
-            self._insert_columns(cursor, collection_id, batch)
+            self._insert_columns(cursor, collection_id, batch, state.slots)
             cursor.commit()
             return batch.count
         except (duckdb.Error, UnicodeError, ValueError) as error:
@@ -579,16 +636,31 @@ class LocalEngine:
 
     @staticmethod
     def _insert_columns(
-        cursor: duckdb.DuckDBPyConnection, collection_id: str, batch: _Batch
+        cursor: duckdb.DuckDBPyConnection,
+        collection_id: str,
+        batch: _Batch,
+        slots: LookupSlots,
     ) -> None:
+        # Each slot is filled from its map, so it holds exactly what the map lookup gives.
+        maps = {TEXTS: "texts", NESTED: "nested"}
+        slot_names = "".join(f", {slot_column(slot)}" for _, _, slot in slots.entries)
+        slot_values = "".join(
+            f", {maps[name]}[${12 + index}]" for index, (name, _, _) in enumerate(slots.entries)
+        )
         cursor.execute(
-            f"""INSERT INTO {_S}.agent_runs SELECT $1, unnest($2), unnest($3), unnest($4),
-                CAST(unnest($5) AS JSON), unnest($6), unnest($7),
-                CAST(CAST(unnest($8) AS JSON) AS VARCHAR[]),
-                CAST(CAST(unnest($9) AS JSON) AS MAP(VARCHAR, VARCHAR)),
-                CAST(CAST(unnest($10) AS JSON) AS MAP(VARCHAR, VARCHAR)),
-                CAST(CAST(unnest($11) AS JSON) AS MAP(VARCHAR, VARCHAR))""",
-            [collection_id, *batch.runs],
+            f"""INSERT INTO {_S}.agent_runs (collection_id, id, name, description, metadata_json,
+                created_at, {_AR}, {FIELD_KEYS}, {FIELD_TEXTS}, {FIELD_OBJECTS},
+                {FIELD_NESTED}{slot_names})
+            SELECT collection_id, id, name, description, metadata_json, created_at, ordinal,
+                keys, texts, objects, nested{slot_values}
+            FROM (SELECT $1 AS collection_id, unnest($2) AS id, unnest($3) AS name,
+                unnest($4) AS description, CAST(unnest($5) AS JSON) AS metadata_json,
+                unnest($6) AS created_at, unnest($7) AS ordinal,
+                CAST(CAST(unnest($8) AS JSON) AS VARCHAR[]) AS keys,
+                CAST(CAST(unnest($9) AS JSON) AS MAP(VARCHAR, VARCHAR)) AS texts,
+                CAST(CAST(unnest($10) AS JSON) AS MAP(VARCHAR, VARCHAR)) AS objects,
+                CAST(CAST(unnest($11) AS JSON) AS MAP(VARCHAR, VARCHAR)) AS nested)""",
+            [collection_id, *batch.runs, *(key for _, key, _ in slots.entries)],
         )
         if batch.transcripts[0]:
             cursor.execute(
@@ -836,7 +908,8 @@ class LocalEngine:
             with self._lock:
                 state = self._collections.get(collection_id)
             spilled = state.spilled if state is not None else None
-            translation = _translated(dql, collection_id, max_rows, spilled)
+            slots = state.slots if state is not None else None
+            translation = _translated(dql, collection_id, max_rows, spilled, slots)
             types, rows, elapsed = self._fetch(ticket, translation)
         finally:
             self._release(channel, ticket)
@@ -947,11 +1020,15 @@ class LocalEngine:
 
 @functools.lru_cache(maxsize=256)
 def _translated(
-    dql: str, collection_id: str, max_rows: int | None, spilled: frozenset[str] | None
+    dql: str,
+    collection_id: str,
+    max_rows: int | None,
+    spilled: frozenset[str] | None,
+    slots: LookupSlots | None,
 ) -> Translation:
     """Validation and translation, remembered: the run list repeats its queries."""
     query, _shift = validate_dql(dql)
-    return translate(query, collection_id, max_rows, spilled)
+    return translate(query, collection_id, max_rows, spilled, slots)
 
 
 def _single(batch: _Batch, index: int) -> _Batch:

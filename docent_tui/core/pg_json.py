@@ -10,12 +10,16 @@ from sqlglot import exp
 
 from docent_tui.core.dql import DQLError
 from docent_tui.core.json_fields import nested_key
+from docent_tui.core.lookup_slots import NESTED, TEXTS, LookupSlots, slot_column
 from docent_tui.core.pg_macros import FIELD_KEYS, FIELD_NESTED, FIELD_OBJECTS, FIELD_TEXTS
 from docent_tui.core.pg_types import SOURCE_KEY, pg_type, type_of_datatype
 
 SPILLED: ContextVar[frozenset[str] | None] = ContextVar("spilled", default=None)
 """Top-level keys the hidden value columns may lack for the collection being translated
 (None: unknown, so every read falls back to the document when the columns lack a key)."""
+
+SLOTS: ContextVar[LookupSlots | None] = ContextVar("slots", default=None)
+"""The slot columns of the collection being translated (see lookup_slots)."""
 
 
 def call(name: str, *args: exp.Expression) -> exp.Anonymous:
@@ -93,7 +97,7 @@ def _json_steps(
         held = spilled is not None and str(first) not in spilled
         if not rest:
             if scalar and held:
-                return exp.Bracket(this=fields[0], expressions=[key])
+                return _held_entry(fields[0], TEXTS, str(first))
             if scalar:
                 return call("__pg_top_text_fast" if fast else "__pg_top_text", *args)
             top = call("__pg_top_json", *args[1:])
@@ -170,12 +174,21 @@ def _beside(column: exp.Column, name: str) -> exp.Column:
     )
 
 
+def _held_entry(texts: exp.Column, map_name: str, key: str) -> exp.Expression:
+    """One entry of a hidden map beside `texts`: its slot column when it has one."""
+    slots = SLOTS.get()
+    slot = slots.slot(map_name, key) if slots is not None else None
+    if slot is not None:
+        return _beside(texts, slot_column(slot))
+    column = texts if map_name == TEXTS else _beside(texts, FIELD_NESTED)
+    return exp.Bracket(this=column, expressions=[exp.Literal.string(key)])
+
+
 def _nested_text(texts: exp.Column, key: str, child: str) -> exp.Expression:
     """`metadata_json->'key'->>'child'` where every run's `key` value is held pre-extracted:
     the nested map then holds each child of a short object (nulls too), and nothing else has
     children, so a missing entry is NULL as in PostgreSQL."""
-    column = _beside(texts, FIELD_NESTED)
-    return exp.Bracket(this=column, expressions=[exp.Literal.string(nested_key(key, child))])
+    return _held_entry(texts, NESTED, nested_key(key, child))
 
 
 def _held_child(doc: exp.Expression, steps: list[Step], scalar: bool) -> exp.Expression | None:

@@ -30,7 +30,9 @@ from docent_tui.core.dql import (
     output_names,
     plan_limit,
 )
+from docent_tui.core.lookup_slots import LookupSlots
 from docent_tui.core.pg_json import (
+    SLOTS,
     SPILLED,
     binary_collation,
     call,
@@ -532,17 +534,21 @@ def translate(
     collection_id: str,
     max_rows: int | None = None,
     spilled: frozenset[str] | None = None,
+    slots: LookupSlots | None = None,
 ) -> Translation:
     """DuckDB SQL for a validated query: every table read is limited to one collection.
 
     `spilled` names the top-level metadata keys whose values the collection's hidden columns
-    may lack (None when not known).
+    may lack (None when not known); `slots` says which of those values also sit in plain
+    columns.
     """
-    token = SPILLED.set(spilled)
+    spilled_token = SPILLED.set(spilled)
+    slots_token = SLOTS.set(slots)
     try:
         return _translate(query, collection_id, max_rows)
     finally:
-        SPILLED.reset(token)
+        SLOTS.reset(slots_token)
+        SPILLED.reset(spilled_token)
 
 
 def _translate(query: exp.Query, collection_id: str, max_rows: int | None) -> Translation:

@@ -20,6 +20,7 @@ from docent_tui.core.remote.connect import Connector, RemoteTarget, connect
 from docent_tui.core.remote.errors import NotFound, RemoteError
 from docent_tui.core.remote.remote_backend import RemoteBackend, RemoteEvent, RunRefreshed
 from docent_tui.core.sanitize import one_line
+from docent_tui.tui.heap import freeze_survivors
 from docent_tui.tui.messages import CollectionsChanged, RemoteChanged, ShowCollection
 from docent_tui.tui.screens.browser import BrowserScreen
 from docent_tui.tui.screens.help import HelpScreen
@@ -76,6 +77,7 @@ class DocentApp(App[None]):
             self._load(collection)
         if self.remote is not None:
             self._connect(self.remote)
+        self.call_after_refresh(freeze_survivors)
 
     async def on_unmount(self) -> None:
         self.library.engine.abandon_loading()
@@ -149,6 +151,7 @@ class DocentApp(App[None]):
         self.library.load(collection, progress)
         self._announce()
         self.library.engine.compact()  # after the news: the list need not wait for it
+        freeze_survivors()
 
     def _announce(self) -> None:
         """Tell the browser that collections changed (post_message is thread-safe)."""

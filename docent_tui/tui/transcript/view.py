@@ -22,6 +22,7 @@ from textual.strip import Strip
 from docent_tui.core.models import AgentRun, ToolCall
 from docent_tui.core.sanitize import one_line
 from docent_tui.core.tree import parse_address
+from docent_tui.tui.heap import freeze_survivors
 from docent_tui.tui.transcript.heights import HeightIndex
 from docent_tui.tui.transcript.items import Item, build_items
 from docent_tui.tui.transcript.render import (
@@ -117,7 +118,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         gc.freeze()
 
     def on_unmount(self) -> None:
-        gc.unfreeze()
+        gc.unfreeze()  # the run's cycles can go; what the app keeps is frozen again
+        self.app.call_after_refresh(freeze_survivors)
 
     @property
     def run(self) -> AgentRun | None:
