@@ -2,7 +2,8 @@
 
 Prints tables, asserts nothing. The input is fixed: 100,000 runs from the demo generator (seed 0),
 loaded by the real app (on-disk engine, as `docent-tui` runs it) in a 120x40 headless terminal.
-Usage: `python benchmarks/run_list.py [--runs N] [--datatable-refills K]`.
+Usage: `python benchmarks/run_list.py [--runs N] [--datatable-refills K] [--memory-limit SIZE]`
+(`--datatable-refills 0` skips the DataTable; `--memory-limit` sets DuckDB's, as `128MB`).
 
 Targets (issue 6): keystroke -> updated table <= 100 ms p95 after the debounce (the debounce is
 set to 0 here, so the time is the query and the repaint); one page of scrolling <= 16 ms; the app
@@ -30,7 +31,7 @@ from textual.widgets import DataTable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docent_tui.core.engine import LocalEngine
+from docent_tui.core.engine import DISK_MEMORY_LIMIT, LocalEngine
 from docent_tui.core.library import CollectionState, Library
 from docent_tui.core.run_list import RUN_ID_ALIAS, page_select_items, select_query
 from docent_tui.demo.runs import write_jsonl
@@ -158,10 +159,12 @@ class TableBench:
         return (time.perf_counter() - start) * 1000
 
 
-async def bench_app(source: Path) -> tuple[list[str], dict[str, list[float]], list[str], list[str]]:
+async def bench_app(
+    source: Path, memory_limit: str
+) -> tuple[list[str], dict[str, list[float]], list[str], list[str]]:
     """The app's table and its keystroke times per filter; also the column titles and the select
     list the DataTable baseline reuses."""
-    library = Library(LocalEngine.on_disk())
+    library = Library(LocalEngine.on_disk(memory_limit))
     collection = library.add_local(source)
     app = DocentApp(library, load=[collection], filter_debounce=0)
     lines: list[str] = []
@@ -277,6 +280,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--datatable-refills", type=int, default=4)
+    parser.add_argument("--memory-limit", default=DISK_MEMORY_LIMIT)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="docent-tui-bench-") as folder:
         os.environ["DOCENT_TUI_HOME"] = folder
@@ -288,8 +292,11 @@ def main() -> None:
             f"generated {args.runs:,} runs ({size_mb:.0f} MB JSONL) in "
             f"{time.perf_counter() - start:.1f} s; terminal {SIZE[0]}x{SIZE[1]}"
         )
-        lines, by_filter, titles, items = asyncio.run(bench_app(source))
+        lines, by_filter, titles, items = asyncio.run(bench_app(source, args.memory_limit))
+        print(f"DuckDB memory limit {args.memory_limit}")
         print("\n".join(lines))
+        if args.datatable_refills <= 0:
+            return
         print()
         table_lines, totals = asyncio.run(
             bench_datatable(source, titles, items, args.datatable_refills)

@@ -142,7 +142,9 @@ def run_app(argv: Sequence[str]) -> int:
     except SourceError as error:
         print(f"docent-tui: {one_line(str(error), limit=300)}", file=sys.stderr)
         return EXIT_SOURCE
-    library = Library(LocalEngine.on_disk())
+    library = _library()
+    if library is None:
+        return EXIT_USAGE
     try:
         if args.demo or (not args.sources and target is None):
             add_demo(library)
@@ -157,6 +159,15 @@ def run_app(argv: Sequence[str]) -> int:
         library.close()
     # Textual has printed what went wrong; scripts see it in the exit code.
     return EXIT_OK if not app.return_code else EXIT_CRASH
+
+
+def _library() -> Library | None:
+    """The library over an on-disk engine, or None (said on stderr) for a bad memory budget."""
+    try:
+        return Library(LocalEngine.on_disk())
+    except ValueError as error:
+        print(f"docent-tui: {one_line(str(error), limit=300)}", file=sys.stderr)
+        return None
 
 
 def format_table(result: DQLResult) -> str:
@@ -188,7 +199,9 @@ def run_query(argv: Sequence[str]) -> int:
     args = _query_parser().parse_args(argv)
     if not Path(args.source).exists() and parse_target(args.source) is not None:
         return _run_remote_query(args.source, args.dql, args.profile, args.json)
-    library = Library(LocalEngine.on_disk())
+    library = _library()
+    if library is None:
+        return EXIT_USAGE
     try:
         return _run_local_query(library, Path(args.source), args.dql, args.json)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,20 @@ def test_unreadable_source_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", "only-one-argument"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_a_memory_budget_that_is_not_a_size_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCENT_TUI_MEMORY", "lots")
+    source = tmp_path / "runs.json"
+    source.write_text("[]")
+    assert main(["query", str(source), "SELECT id FROM agent_runs"]) == 2
+    assert main([str(source)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.splitlines() == ["docent-tui: DOCENT_TUI_MEMORY='lots' is not a size such as 512MB"] * 2
+    )
 
 
 def test_control_characters_are_neutralised_in_query_output(

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from docent_tui.core.engine import LocalEngine
+import pytest
+
+from docent_tui.core.engine import DISK_MEMORY_LIMIT, DQLError, LocalEngine, memory_budget
 from docent_tui.core.run_list import membership_where, select_query
 from docent_tui.core.scratch import new_scratch_database, remove_abandoned, scratch_folder
 from docent_tui.demo import generate_runs
@@ -94,3 +96,53 @@ def test_membership_matches_one_run_only_when_the_filter_does() -> None:
     # A trailing comment in the box cannot swallow the run condition.
     assert ids(membership_where("metadata_json->>'model' = 'y' -- note", "b")) == ["b"]
     engine.close()
+
+
+def test_a_query_past_the_memory_budget_says_how_to_narrow_it(isolated_home: Path) -> None:
+    engine = LocalEngine.on_disk(memory_limit="16MB")
+    assert engine.add_collection(COLLECTION, "demo", generate_runs(300)) == 300
+    with pytest.raises(DQLError) as raised:
+        everything = "SELECT json_agg(a.metadata_json) AS m FROM agent_runs AS a, agent_runs AS b"
+        engine.execute(COLLECTION, everything)
+    assert raised.value.message == (
+        "The local engine ran out of memory for this query: narrow it with a WHERE clause "
+        "or a LIMIT, or select fewer or smaller columns."
+    )
+    # Nothing else is lost: the next query answers.
+    assert engine.execute(COLLECTION, "SELECT count() FROM agent_runs").rows == [[300]]
+    engine.close()
+
+
+def test_a_run_too_large_for_the_budget_is_skipped_with_the_size_and_the_setting(
+    isolated_home: Path,
+) -> None:
+    engine = LocalEngine.on_disk(memory_limit="16MB")
+    small = {"id": "small", "metadata": {}, "transcripts": []}
+    text = "x" * 12_000_000
+    huge = {
+        "id": "huge",
+        "metadata": {},
+        "transcripts": [{"id": "t", "messages": [{"role": "user", "content": text}]}],
+    }
+    skipped: list[tuple[str, str]] = []
+    stored = engine.add_collection(
+        COLLECTION, "big", [small, huge], on_skip=lambda run, why: skipped.append((run, why))
+    )
+    assert stored == 1
+    assert skipped == [
+        (
+            "huge",
+            "cannot be stored: too large for the local engine's 16MB memory budget (its "
+            "transcripts take 12 MB): open it again with DOCENT_TUI_MEMORY=100MB",
+        )
+    ]
+    assert engine.execute(COLLECTION, "SELECT id FROM agent_runs").rows == [["small"]]
+    engine.close()
+
+
+def test_the_memory_budget_comes_from_the_environment_when_set() -> None:
+    assert memory_budget({}) == DISK_MEMORY_LIMIT
+    assert memory_budget({"DOCENT_TUI_MEMORY": " 512MB "}) == "512MB"
+    assert memory_budget({"DOCENT_TUI_MEMORY": "1.5GiB"}) == "1.5GiB"
+    with pytest.raises(ValueError, match="is not a size such as 512MB"):
+        memory_budget({"DOCENT_TUI_MEMORY": "lots"})

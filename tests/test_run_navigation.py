@@ -12,7 +12,7 @@ from docent_tui.cli import add_demo
 from docent_tui.core.engine import LocalEngine
 from docent_tui.core.library import Library
 from docent_tui.core.remote.remote_backend import DEFAULT_ORDER
-from docent_tui.core.run_list import PAGE_SIZE, position_query
+from docent_tui.core.run_list import PAGE_SIZE, rank_query, ranked_position
 from docent_tui.demo import generate_runs
 from docent_tui.tui.app import DocentApp
 from docent_tui.tui.pilot_support import screen_text, settle
@@ -196,7 +196,7 @@ def _ranked_runs() -> list[dict[str, Any]]:
     return runs
 
 
-def test_position_query_counts_the_runs_ahead_in_the_remote_order() -> None:
+def test_rank_query_counts_the_runs_ahead_in_the_remote_order() -> None:
     engine = LocalEngine()
     engine.add_collection("c", "ranked", _ranked_runs())
     where = "metadata_json->>'model' NOT ILIKE '%gpt%'"
@@ -204,14 +204,73 @@ def test_position_query_counts_the_runs_ahead_in_the_remote_order() -> None:
     order = [row[0] for row in engine.execute("c", listed).rows]
     assert 0 < len(order) < 30
     for position, run_id in enumerate(order):
-        query = position_query(where, run_id, DEFAULT_ORDER)
-        assert query is not None
-        assert engine.execute("c", query).rows == [[position, 1]]
+        rows = engine.execute("c", rank_query(where, run_id, DEFAULT_ORDER)).rows
+        assert ranked_position(rows) == position
     excluded = next(r["id"] for r in _ranked_runs() if r["id"] not in order)
-    query = position_query(where, excluded, DEFAULT_ORDER)
-    assert query is not None
-    assert engine.execute("c", query).rows[0][1] in (0, None)
-    assert position_query(where, order[0], None) is None
+    assert (
+        ranked_position(engine.execute("c", rank_query(where, excluded, DEFAULT_ORDER)).rows)
+        is None
+    )
+
+
+def test_position_counts_the_matching_runs_inserted_before() -> None:
+    engine = LocalEngine()
+    runs = _ranked_runs()
+    engine.add_collection("c", "ranked", runs)
+    where = "metadata_json->>'model' NOT ILIKE '%gpt%'"
+    listed = [
+        row[0] for row in engine.execute("c", f"SELECT id FROM agent_runs WHERE {where}").rows
+    ]
+    assert [engine.position("c", where, run_id) for run_id in listed] == list(range(len(listed)))
+    excluded = next(r["id"] for r in runs if r["id"] not in listed)
+    assert engine.position("c", where, excluded) is None
+    assert engine.position("c", where, "no such run") is None
+    assert engine.position("c", "", runs[-1]["id"]) == len(runs) - 1
+
+
+def _numbered_runs(count: int) -> list[dict[str, Any]]:
+    """Small runs numbered 0..count-1 in metadata, inserted in that order."""
+    return [
+        {"id": f"run-{index:05d}", "name": f"n{index}", "metadata": {"n": index}, "transcripts": []}
+        for index in range(count)
+    ]
+
+
+async def test_the_selection_survives_refiltering_past_ten_thousand_rows() -> None:
+    library = Library()
+    collection = library.add_generated(
+        "c0000000-0000-0000-0000-00000000000a", "numbered", "test", lambda: _numbered_runs(10_400)
+    )
+    app = DocentApp(library, load=[collection], filter_debounce=0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        table.move_cursor(10_300)
+        await settle(pilot)
+        assert table.cursor_run_id == "run-10300"
+        box = app.browser.query_one(WhereBox)
+        # Natural (insertion) order: 200 runs ahead of it drop out.
+        box.value = "CAST(metadata_json->>'n' AS INTEGER) >= 200"
+        await settle(pilot)
+        assert (table.total, table.cursor_row, table.cursor_run_id) == (10_200, 10_100, "run-10300")
+        # Sorted by n, descending: it moves near the top, and a later filter keeps it there.
+        table.cursor_column = [column.key for column in table.columns].index("m:n")
+        await pilot.press("s", "s")
+        await settle(pilot)
+        assert table.sort is not None and table.sort.descending
+        assert (table.cursor_row, table.cursor_run_id) == (99, "run-10300")
+        box.value = "CAST(metadata_json->>'n' AS INTEGER) < 10350"
+        await settle(pilot)
+        assert (table.cursor_row, table.cursor_run_id) == (49, "run-10300")
+        # Sorted ascending, it is past row 10,000 again.
+        await pilot.press("s")
+        await settle(pilot)
+        table.cursor_column = [column.key for column in table.columns].index("m:n")
+        await pilot.press("s")
+        await settle(pilot)
+        assert table.sort is not None and not table.sort.descending
+        assert (table.cursor_row, table.cursor_run_id) == (10_300, "run-10300")
+        assert "n10300" in screen_text(app)  # its row is on screen
 
 
 async def test_j_and_k_on_a_remote_collection(docent_server: DocentTestServer) -> None:

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from docent_tui.core.engine import DQLResult, LocalEngine
+from docent_tui.core.run_list import rank_query, ranked_position
 from docent_tui.core.schema import DQLSchema
 
 
@@ -58,6 +59,20 @@ class Backend(Protocol):
         generation: int | None = None,
     ) -> DQLResult:
         """Run `dql`. A newer call on the same channel supersedes an older one."""
+        ...
+
+    async def locate(
+        self,
+        collection_id: str,
+        where: str,
+        run_id: str,
+        order: str | None,
+        *,
+        channel: str | None = None,
+        generation: int | None = None,
+    ) -> int | None:
+        """The row of run `run_id` in the run list of the WHERE box text `where` in ORDER BY
+        `order` (None: the default order); None when the run does not match."""
         ...
 
     async def get_run(self, collection_id: str, run_id: str) -> dict[str, Any] | None:
@@ -113,6 +128,29 @@ class LocalBackend:
         return await asyncio.to_thread(
             self.engine.execute, collection_id, dql, channel=channel, generation=generation
         )
+
+    async def locate(
+        self,
+        collection_id: str,
+        where: str,
+        run_id: str,
+        order: str | None,
+        *,
+        channel: str | None = None,
+        generation: int | None = None,
+    ) -> int | None:
+        if order is None:  # insertion order, which DQL cannot name
+            return await asyncio.to_thread(
+                self.engine.position,
+                collection_id,
+                where,
+                run_id,
+                channel=channel,
+                generation=generation,
+            )
+        dql = rank_query(where, run_id, order)
+        result = await self.execute(collection_id, dql, channel=channel, generation=generation)
+        return ranked_position(result.rows)
 
     async def get_run(self, collection_id: str, run_id: str) -> dict[str, Any] | None:
         return await asyncio.to_thread(self.engine.get_run, collection_id, run_id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import re
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -27,6 +28,7 @@ from docent_tui.core.dql import (
     QueryCancelled,
     validate_dql,
     validate_where_clause,
+    wrap_where,
 )
 from docent_tui.core.json_fields import top_level_fields
 from docent_tui.core.lookup_slots import NESTED, SLOT_COUNT, TEXTS, LookupSlots, slot_column
@@ -48,7 +50,7 @@ from docent_tui.core.schema import (
     valid_utf8,
 )
 from docent_tui.core.scratch import new_scratch_database, remove_database
-from docent_tui.core.translate import Translation, translate
+from docent_tui.core.translate import ORDINAL_COLUMN, Translation, translate
 
 __all__ = [
     "DQLError",
@@ -57,10 +59,14 @@ __all__ = [
     "QueryCancelled",
 ]
 
-# How much of the tables an on-disk engine keeps in memory (DuckDB's buffer pool).
-DISK_MEMORY_LIMIT = "160MB"
-_BATCH_RUNS = 2_000
-_BATCH_BYTES = 32 * 1024 * 1024
+# How much memory an on-disk engine may use (DuckDB's buffer pool); a run's transcripts can
+# take up to about 40 % of it.
+DISK_MEMORY_LIMIT = "128MB"
+MEMORY_VARIABLE = "DOCENT_TUI_MEMORY"
+"""The environment variable that sets another memory budget for the on-disk engine."""
+_MEMORY_SIZE = re.compile(r"[0-9]+(\.[0-9]+)?\s*[KMGT]i?B", re.IGNORECASE)
+_BATCH_RUNS = 1_000
+_BATCH_BYTES = 16 * 1024 * 1024
 _CANCEL_WAIT_S = 2.0
 _CHECKPOINT_TRIES_S = 5.0
 _CHECKPOINT_RETRY_S = 0.05
@@ -181,6 +187,30 @@ def _run_label(run: Any, position: int) -> str:
     return run_id if isinstance(run_id, str) and run_id else f"run {position}"
 
 
+def memory_budget(environ: Mapping[str, str] = os.environ) -> str:
+    """The on-disk engine's memory budget: $DOCENT_TUI_MEMORY when set, else the default.
+
+    Raises ValueError for a value DuckDB would not read as a size.
+    """
+    value = environ.get(MEMORY_VARIABLE, "").strip()
+    if not value:
+        return DISK_MEMORY_LIMIT
+    if not _MEMORY_SIZE.fullmatch(value):
+        raise ValueError(f"{MEMORY_VARIABLE}={value!r} is not a size such as 512MB")
+    return value
+
+
+def _too_large(size: int, budget: str | None) -> str:
+    """Why a run that alone exhausts the engine's memory was not stored, and what to do."""
+    megabytes = max(1, round(size / 1e6))
+    room = f"the local engine's {budget} memory budget" if budget else "the local engine's memory"
+    advice = -(-megabytes * 3 // 100) * 100  # three times the run, in whole hundreds of MB
+    return (
+        f"too large for {room} (its transcripts take {megabytes} MB): "
+        f"open it again with {MEMORY_VARIABLE}={advice}MB"
+    )
+
+
 def _reason(error: BaseException) -> str:
     """An exception as one short line, without DuckDB's multi-line context."""
     text = str(error).strip().splitlines()
@@ -223,6 +253,8 @@ class _Batch:
     transcripts: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(10)])
     groups: list[list[Any]] = field(default_factory=lambda: [[] for _ in range(8)])
     size: int = 0
+    sizes: list[int] = field(default_factory=list)
+    """Each run's bytes, to say how big a run too large to store was."""
     count: int = 0
     text_keys: Counter[str] = field(default_factory=Counter)
     nested_keys: Counter[str] = field(default_factory=Counter)
@@ -245,6 +277,7 @@ class _Batch:
                 column.append(value)
             state.next_group += 1
         self.size += prepared.size
+        self.sizes.append(prepared.size)
         self.count += 1
 
     def full(self) -> bool:
@@ -377,11 +410,24 @@ _CONVERSION = re.compile(r"Could not convert string (['\"])(.*)\1 to ([A-Z0-9]+)
 _PG_MESSAGE = re.compile(r"\[pg\] (.*?) \[/pg\]", re.DOTALL)
 
 
+def _out_of_memory(message: str) -> bool:
+    """Whether DuckDB failed for want of memory (its commits say so in other words)."""
+    return any(sign in message for sign in _OUT_OF_MEMORY)
+
+
+_OUT_OF_MEMORY = ("Out of Memory Error", "could not allocate block", "failed to pin block")
+
+
 def _clean_error(message: str) -> str:
     """DuckDB's message in PostgreSQL's words where they are common, without internal SQL."""
     ours = _PG_MESSAGE.search(message)
     if ours:
         return ours.group(1)
+    if _out_of_memory(message):
+        return (
+            "The local engine ran out of memory for this query: narrow it with a WHERE clause "
+            "or a LIMIT, or select fewer or smaller columns."
+        )
     if "Division by zero" in message:
         return "division by zero"
     if "Malformed JSON" in message:
@@ -407,6 +453,7 @@ class LocalEngine:
     ) -> None:
         self._con = duckdb.connect(database)
         self._database = database
+        self._memory_limit = memory_limit
         self._remove_on_close = remove_on_close
         self._lock = threading.Lock()
         self._channels: dict[str, _Ticket] = {}
@@ -432,12 +479,14 @@ class LocalEngine:
                 self._con.execute(statement)
 
     @classmethod
-    def on_disk(cls, memory_limit: str = DISK_MEMORY_LIMIT) -> LocalEngine:
+    def on_disk(cls, memory_limit: str | None = None) -> LocalEngine:
         """An engine whose tables live in a private scratch file, removed again by `close`.
 
-        DuckDB then keeps at most `memory_limit` of them in memory, so 100,000 runs cost
-        disk rather than RAM. Without a writable cache directory it falls back to memory.
+        DuckDB then keeps at most `memory_limit` (by default `memory_budget()`) of them in
+        memory, so 100,000 runs cost disk rather than RAM. Without a writable cache directory it
+        falls back to memory.
         """
+        memory_limit = memory_limit or memory_budget()
         try:
             path = new_scratch_database()
             engine = cls(str(path), memory_limit=memory_limit, remove_on_close=True)
@@ -626,7 +675,11 @@ class LocalEngine:
         if batch.count == 1:
             state.skipped += 1
             state.run_ids.discard(batch.runs[0][0])
-            on_skip(batch.runs[0][0], f"cannot be stored: {_reason(failure)}")
+            if _out_of_memory(str(failure)):
+                reason = _too_large(batch.size, self._memory_limit)
+            else:
+                reason = _reason(failure)
+            on_skip(batch.runs[0][0], f"cannot be stored: {reason}")
             return 0
         inserted = 0
         for index in range(batch.count):
@@ -905,11 +958,7 @@ class LocalEngine:
         # The channel is claimed first: any newer call supersedes the older query, valid or not.
         ticket = self._claim(channel, cursor, generation)
         try:
-            with self._lock:
-                state = self._collections.get(collection_id)
-            spilled = state.spilled if state is not None else None
-            slots = state.slots if state is not None else None
-            translation = _translated(dql, collection_id, max_rows, spilled, slots)
+            translation = self._translation(collection_id, dql, max_rows)
             types, rows, elapsed = self._fetch(ticket, translation)
         finally:
             self._release(channel, ticket)
@@ -978,25 +1027,54 @@ class LocalEngine:
         ticket: _Ticket, translation: Translation
     ) -> tuple[list[str], list[tuple[Any, ...]], float]:
         """Run the translated SQL: (DuckDB column types, rows, milliseconds)."""
-        if ticket.cancelled:
-            raise QueryCancelled()
         cursor = ticket.cursor
         started = time.perf_counter()
-        try:
+        with _answering(ticket):
             types = [str(t) for t in cursor.sql(translation.sql).types]
             rows = cursor.execute(_output_sql(translation.sql, types)).fetchall()
-        except duckdb.InterruptException:
-            raise QueryCancelled() from None
-        except duckdb.Error as exc:
-            if ticket.cancelled:
-                raise QueryCancelled() from None
-            raise DQLError(_clean_error(str(exc))) from None
-        except (ValueError, OverflowError, UnicodeError) as exc:  # Python could not hold a value
-            raise DQLError(f"Failed to execute query: {exc}") from None
-        elapsed = (time.perf_counter() - started) * 1000.0
-        if ticket.cancelled:
-            raise QueryCancelled()
-        return types, rows, elapsed
+        return types, rows, (time.perf_counter() - started) * 1000.0
+
+    def position(
+        self,
+        collection_id: str,
+        where: str,
+        run_id: str,
+        *,
+        channel: str | None = None,
+        generation: int | None = None,
+    ) -> int | None:
+        """How many runs matching the WHERE box text `where` come before run `run_id` in
+        insertion order (the run list's natural order); None when the run does not match.
+
+        Channels and errors work as in `execute`.
+        """
+        dql = "SELECT agent_runs.id FROM agent_runs"
+        if where.strip():
+            dql += f" WHERE {wrap_where(where)}"
+        cursor = self._cursor()
+        ticket = self._claim(channel, cursor, generation)
+        try:
+            translation = self._translation(collection_id, dql, None, ordinal=True)
+            sql = f"""SELECT count(*) FILTER (WHERE m.{ORDINAL_COLUMN} < t.ordinal),
+                    count(*) FILTER (WHERE m.{ORDINAL_COLUMN} = t.ordinal)
+                FROM ({translation.sql}) AS m, (SELECT {_AR} AS ordinal FROM {_S}.agent_runs
+                    WHERE collection_id = {_EQ} AND id = {_EQ}) AS t"""
+            with _answering(ticket):
+                found = ticket.cursor.execute(sql, [collection_id, run_id]).fetchone()
+        finally:
+            self._release(channel, ticket)
+        before, matches = found if found is not None else (0, 0)
+        return int(before) if matches else None
+
+    def _translation(
+        self, collection_id: str, dql: str, max_rows: int | None, *, ordinal: bool = False
+    ) -> Translation:
+        """The remembered translation of `dql` for the collection's current hidden columns."""
+        with self._lock:
+            state = self._collections.get(collection_id)
+        spilled = state.spilled if state is not None else None
+        slots = state.slots if state is not None else None
+        return _translated(dql, collection_id, max_rows, spilled, slots, ordinal)
 
     def close(self) -> None:
         """Interrupt running queries and close the database."""
@@ -1025,10 +1103,31 @@ def _translated(
     max_rows: int | None,
     spilled: frozenset[str] | None,
     slots: LookupSlots | None,
+    ordinal: bool = False,
 ) -> Translation:
     """Validation and translation, remembered: the run list repeats its queries."""
     query, _shift = validate_dql(dql)
-    return translate(query, collection_id, max_rows, spilled, slots)
+    return translate(query, collection_id, max_rows, spilled, slots, ordinal=ordinal)
+
+
+@contextlib.contextmanager
+def _answering(ticket: _Ticket) -> Iterator[None]:
+    """Run a query of `ticket`: an interrupt or a newer query raises QueryCancelled, a failure
+    DQLError with the message in PostgreSQL's words."""
+    if ticket.cancelled:
+        raise QueryCancelled()
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise QueryCancelled() from None
+    except duckdb.Error as exc:
+        if ticket.cancelled:
+            raise QueryCancelled() from None
+        raise DQLError(_clean_error(str(exc))) from None
+    except (ValueError, OverflowError, UnicodeError) as exc:  # Python could not hold a value
+        raise DQLError(f"Failed to execute query: {exc}") from None
+    if ticket.cancelled:
+        raise QueryCancelled()
 
 
 def _single(batch: _Batch, index: int) -> _Batch:
@@ -1046,6 +1145,8 @@ def _single(batch: _Batch, index: int) -> _Batch:
             for source, target in zip(batch.groups, one.groups, strict=True):
                 target.append(source[position])
     one.count = 1
+    one.size = batch.sizes[index]
+    one.sizes = [one.size]
     return one
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docent_tui.core.dql import wrap_where
 from docent_tui.core.schema import DQLSchema, MetadataField
@@ -201,30 +202,21 @@ def membership_where(where: str, run_id: str) -> str:
     return f"{own} AND {wrap_where(where)}" if where.strip() else own
 
 
-def position_query(where: str, run_id: str, order_by: str | None) -> str | None:
-    """DQL giving `(before, found)` for `run_id` in the run list's order, or None when that
-    order cannot be expressed (only the remote order, newest first, is handled).
+def rank_query(where: str, run_id: str, order_by: str) -> str:
+    """DQL giving one row, `position`: how many runs of the list of `where` in `order_by` come
+    before run `run_id`; no row when the run does not match `where`."""
+    ranked = select_query(
+        where, ["agent_runs.id AS run_id", f"row_number() OVER (ORDER BY {order_by}) AS n"]
+    )
+    return (
+        f"SELECT ranked.n - 1 AS position FROM ({ranked}) AS ranked "
+        f"WHERE ranked.run_id = {_literal(run_id)}"
+    )
 
-    `before` counts the matching runs listed ahead of it: PostgreSQL sorts NULL first in DESC.
-    """
-    if order_by != NEWEST_FIRST:
-        return None
-    run = _literal(run_id)
-    created = f"(SELECT k.created_at FROM agent_runs AS k WHERE k.id = {run})"
-    ahead = (
-        f"(agent_runs.created_at IS NULL AND ({created} IS NOT NULL OR agent_runs.id < {run}))"
-        f" OR agent_runs.created_at > {created}"
-        f" OR (agent_runs.created_at = {created} AND agent_runs.id < {run})"
-    )
-    dql = select_query(
-        where,
-        [
-            f"sum(CASE WHEN agent_runs.id = {run} THEN 0 ELSE 1 END) AS before",
-            f"sum(CASE WHEN agent_runs.id = {run} THEN 1 ELSE 0 END) AS found",
-        ],
-    )
-    joiner = " AND " if where.strip() else " WHERE "
-    return f"{dql}{joiner}(agent_runs.id = {run} OR {ahead})"
+
+def ranked_position(rows: Sequence[Sequence[Any]]) -> int | None:
+    """The answer of `rank_query`: the run's row in the list, or None when it does not match."""
+    return int(rows[0][0]) if rows and rows[0] and rows[0][0] is not None else None
 
 
 @dataclass(frozen=True)

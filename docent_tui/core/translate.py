@@ -399,24 +399,40 @@ def _scope_tables(work: exp.Query, collection_id: str) -> dict[int, tuple[str, s
     return ordinals
 
 
-def _add_default_order(query: exp.Query, ordinals: dict[int, tuple[str, str]]) -> None:
-    """Break ORDER BY ties of single-table queries by insertion order, as PostgreSQL's heap."""
+ORDINAL_COLUMN = "__docent_ordinal"
+"""The output column `translate(..., ordinal=True)` adds: the row's insertion position."""
+
+
+def _own_ordinal(query: exp.Query, ordinals: dict[int, tuple[str, str]]) -> tuple[str, str] | None:
+    """(alias, ordinal column) of the one table a plain single-table SELECT reads, if it is one."""
     if not isinstance(query, exp.Select) or query.args.get("joins"):
-        return
+        return None
     from_ = query.args.get("from")
     source = from_.this if isinstance(from_, exp.From) else None
     if not isinstance(source, exp.Table) or _is_aggregate_select(query):
-        return
-    found = ordinals.get(id(source))
-    if found is None:
-        return
+        return None
+    return ordinals.get(id(source))
+
+
+def _add_default_order(query: exp.Query, ordinals: dict[int, tuple[str, str]]) -> None:
+    """Break ORDER BY ties of single-table queries by insertion order, as PostgreSQL's heap."""
+    found = _own_ordinal(query, ordinals)
     order = query.args.get("order")
-    if not isinstance(order, exp.Order):
+    if found is None or not isinstance(order, exp.Order):
         return  # DuckDB returns rows in insertion order (preserve_insertion_order), and stops early
     alias, ordinal = found
     order.append(
         "expressions", exp.Ordered(this=exp.column(ordinal, table=alias), nulls_first=False)
     )
+
+
+def _add_ordinal_column(query: exp.Query, ordinals: dict[int, tuple[str, str]]) -> None:
+    """Select the insertion position of each row too, as ORDINAL_COLUMN."""
+    found = _own_ordinal(query, ordinals)
+    if found is None:
+        raise DQLError("Only a plain query of one table has an insertion order.")
+    alias, ordinal = found
+    query.append("expressions", exp.alias_(exp.column(ordinal, table=alias), ORDINAL_COLUMN))
 
 
 # --------------------------------------------------------------------------- entry point
@@ -535,23 +551,28 @@ def translate(
     max_rows: int | None = None,
     spilled: frozenset[str] | None = None,
     slots: LookupSlots | None = None,
+    *,
+    ordinal: bool = False,
 ) -> Translation:
     """DuckDB SQL for a validated query: every table read is limited to one collection.
 
     `spilled` names the top-level metadata keys whose values the collection's hidden columns
     may lack (None when not known); `slots` says which of those values also sit in plain
-    columns.
+    columns. With `ordinal` (for the engine's own wrapping queries), a plain one-table query also
+    selects ORDINAL_COLUMN, and returns every row: the result cap is not applied.
     """
     spilled_token = SPILLED.set(spilled)
     slots_token = SLOTS.set(slots)
     try:
-        return _translate(query, collection_id, max_rows)
+        return _translate(query, collection_id, max_rows, ordinal)
     finally:
         SLOTS.reset(slots_token)
         SPILLED.reset(spilled_token)
 
 
-def _translate(query: exp.Query, collection_id: str, max_rows: int | None) -> Translation:
+def _translate(
+    query: exp.Query, collection_id: str, max_rows: int | None, ordinal: bool
+) -> Translation:
     work = _server_rendering(query)
     columns = output_names(work)
     limit = plan_limit(work, max_rows)
@@ -561,6 +582,9 @@ def _translate(query: exp.Query, collection_id: str, max_rows: int | None) -> Tr
     check_bytea_operators(work)
     _type_order_aliases(work)
     _add_default_order(work, ordinals)
+    if ordinal:
+        _add_ordinal_column(work, ordinals)
+        work.set("limit", None)
     numeric_columns = _plan_numeric_columns(work)
     text_columns = _project_json_text(work)
     translated = _rewrite_bottom_up(work)

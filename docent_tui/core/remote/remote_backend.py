@@ -45,7 +45,7 @@ from docent_tui.core.remote.errors import (
     RemoteError,
     ServerUnavailable,
 )
-from docent_tui.core.run_list import NEWEST_FIRST
+from docent_tui.core.run_list import NEWEST_FIRST, rank_query, ranked_position
 from docent_tui.core.schema import DQLSchema, schema_from_server
 
 __all__ = [
@@ -329,6 +329,21 @@ class RemoteBackend:
         finally:
             if channel is not None and self._channels.get(channel) is ticket:
                 del self._channels[channel]
+
+    async def locate(
+        self,
+        collection_id: str,
+        where: str,
+        run_id: str,
+        order: str | None,
+        *,
+        channel: str | None = None,
+        generation: int | None = None,
+    ) -> int | None:
+        """The run's row in the list, by one DQL query (cached like any other)."""
+        dql = rank_query(where, run_id, order or DEFAULT_ORDER)
+        result = await self.execute(collection_id, dql, channel=channel, generation=generation)
+        return ranked_position(result.rows)
 
     def _claim(self, channel: str | None, generation: int | None) -> _Ticket:
         ticket = _Ticket()

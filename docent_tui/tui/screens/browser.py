@@ -36,7 +36,6 @@ from docent_tui.core.run_list import (
     membership_where,
     next_sort,
     page_query,
-    position_query,
     select_query,
 )
 from docent_tui.core.sanitize import one_line
@@ -73,9 +72,6 @@ if TYPE_CHECKING:
 
 # Rows around the cursor whose runs are fetched ahead, nearest first.
 PREFETCH_STEPS = (1, -1, 2, 3)
-# Run ids read, at most, to find where the cursor's run moved to after a re-filter, when its
-# position cannot be counted in DQL (the natural order of local collections).
-LOCATE_SCAN_LIMIT = 10_000
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -383,23 +379,24 @@ class BrowserScreen(Screen[None]):
         first_page = page_query(where, columns, 0, order)
         # TODO: each new filter translates three queries (~18 ms holding the GIL at 100,000 runs,
         # most of it the page query's fixed select list, which could be translated once).
-        # Where the kept run's row can only be found by a scan, a cheap query first says
-        # whether it still matches at all; it runs beside the count and first page.
-        scan = keep is not None and position_query(where, keep, order) is None
+        # A cheap query says whether the kept run still matches; it runs beside the count and
+        # first page, and only a match missing from the first page is then located.
         counted, page, matches = await _concurrently(
             self._execute(backend, collection_id, count_query(where), where, channel, generation),
             self._execute(backend, collection_id, first_page, where, f"{channel}:page", generation),
             self._still_matches(backend, collection_id, where, keep, f"{channel}:keep", generation)
-            if scan and keep is not None
-            else _value(keep is not None),
+            if keep is not None
+            else _value(False),
         )
         total = int(counted.rows[0][0]) if counted.rows else 0
         pages: dict[int, list[list[Any]]] = {}
-        missing = keep is not None and matches and all(r[0] != keep for r in page.rows)
-        if keep is not None and missing and total > len(page.rows):
-            row = await self._locate(
-                backend, collection_id, where, keep, channel, generation, order
-            )
+        if keep is not None and matches and all(r[0] != keep for r in page.rows):
+            try:
+                row = await backend.locate(
+                    collection_id, where, keep, order, channel=channel, generation=generation
+                )
+            except (DQLError, RemoteError):  # the cursor goes to the top; the list itself is fine
+                row = None
             if row is not None and row >= PAGE_SIZE:
                 held = page_query(where, columns, row // PAGE_SIZE, order)
                 found = await backend.execute(
@@ -426,38 +423,6 @@ class BrowserScreen(Screen[None]):
         except (DQLError, RemoteError):  # the count reports a bad filter; here it is no match
             return False
         return bool(result.rows)
-
-    @staticmethod
-    async def _locate(
-        backend: Backend,
-        collection_id: str,
-        where: str,
-        run_id: str,
-        channel: str,
-        generation: int,
-        order: str | None,
-    ) -> int | None:
-        """The row of `run_id` in the filtered list, or None when it no longer matches.
-
-        A count of the runs ahead of it where the list's order is expressible in DQL, otherwise
-        the first LOCATE_SCAN_LIMIT ids in the list's order.
-        """
-        counting = position_query(where, run_id, order)
-        try:
-            if counting is not None:
-                result = await backend.execute(
-                    collection_id, counting, channel=channel, generation=generation
-                )
-                before, found = result.rows[0] if result.rows else (0, 0)
-                return int(before or 0) if found else None
-            # TODO: a run past the first LOCATE_SCAN_LIMIT rows of a sorted or local list is lost.
-            scan = select_query(where, ["agent_runs.id"], order, limit=LOCATE_SCAN_LIMIT)
-            ids = (
-                await backend.execute(collection_id, scan, channel=channel, generation=generation)
-            ).rows
-        except (DQLError, RemoteError):  # the cursor goes to the top; the list itself is fine
-            return None
-        return next((index for index, row in enumerate(ids) if row[0] == run_id), None)
 
     @staticmethod
     async def _execute(
