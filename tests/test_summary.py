@@ -161,3 +161,35 @@ async def test_summary_line_shows_and_follows_the_filter() -> None:
         await settle(pilot)
         assert summary.distribution is not None and summary.distribution.count == 0
         assert "no runs with a value" in screen_text(app)
+
+
+async def test_summary_charts_the_numeric_column_under_the_column_cursor() -> None:
+    library = Library()
+    add_demo(library)
+    app = DocentApp(library, load=library.collections, filter_debounce=0.0)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowserScreen)
+        summary = screen.query_one(RunSummary)
+        table = screen.query_one(RunTable)
+        keys = [column.key for column in table.columns]
+        assert summary.distribution is not None and summary.distribution.label == "reward"
+        # On the accuracy column: accuracy is charted.
+        await pilot.press(*["l"] * keys.index("m:scores.accuracy"))
+        await settle(pilot)
+        assert summary.distribution is not None and summary.distribution.label == "accuracy"
+        assert str(screen_text(app)).count("accuracy") >= 2  # the header and the summary
+        assert summary.distribution.low == 0 and summary.distribution.high == 1
+        assert sum(summary.distribution.buckets) == summary.distribution.count
+        # A text column has nothing to chart: the first score comes back.
+        await pilot.press(*["h"] * (keys.index("m:scores.accuracy") - keys.index("m:model")))
+        await settle(pilot)
+        assert summary.distribution is not None and summary.distribution.label == "reward"
+        # The chosen column stays charted across filters.
+        await pilot.press(*["l"] * (keys.index("m:scores.accuracy") - keys.index("m:model")))
+        await pilot.press("slash", *"metadata_json->>'model' LIKE '%claude%'")
+        await settle(pilot)
+        assert 0 < table.total < 300
+        assert summary.distribution is not None and summary.distribution.label == "accuracy"
+        assert 0 < summary.distribution.count <= table.total

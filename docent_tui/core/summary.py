@@ -32,6 +32,15 @@ def default_field(schema: DQLSchema) -> MetadataField | None:
     return chosen[0] if chosen else None
 
 
+def summary_field(schema: DQLSchema, path: tuple[str, ...] | None) -> MetadataField | None:
+    """The field to summarise: the numeric one at `path` (the column under the run list's
+    column cursor) when there is one, else `default_field`."""
+    chosen = next(
+        (f for f in schema.metadata_fields if f.kind == "number" and path and f.path == path), None
+    )
+    return chosen or default_field(schema)
+
+
 def field_label(field: MetadataField) -> str:
     """How the summary names a field: `reward` for scores.reward, else the dotted path."""
     if len(field.path) > 1 and field.path[0] == _SCORE_PARENT:

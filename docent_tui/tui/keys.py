@@ -23,7 +23,11 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Run list", "pgup pgdn / g G", "page, first, last"),
     KeyHelp("Run list", "enter / double-click", "open the run"),
     KeyHelp("Run list", "/", "edit the DQL WHERE filter"),
-    KeyHelp("Run list", "← → / h l", "move the column cursor (its header is highlighted)"),
+    KeyHelp(
+        "Run list",
+        "← → / h l",
+        "move the column cursor (on a numeric column, the summary charts it)",
+    ),
     KeyHelp("Run list", "s", "sort by the column under the cursor: ▲, ▼, then default order"),
     KeyHelp("Run list", "c", "choose columns (kept per collection across launches)"),
     KeyHelp("Run list", "!", "list files and samples that could not be loaded"),

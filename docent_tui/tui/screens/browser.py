@@ -42,8 +42,8 @@ from docent_tui.core.sanitize import one_line
 from docent_tui.core.schema import DQLSchema
 from docent_tui.core.summary import (
     Distribution,
-    default_field,
     read_distribution,
+    summary_field,
     summary_query,
 )
 from docent_tui.tui.messages import (
@@ -135,6 +135,8 @@ class BrowserScreen(Screen[None]):
         # The collection whose list was last queried while it was still loading, and when.
         self._partial: str | None = None
         self._partial_at = 0.0
+        # (collection, filter, field path) the summary was last asked to chart.
+        self._charted: tuple[str, str, tuple[str, ...] | None] | None = None
         # (table generation, row) of the last J/K step, and whether its row is still loading.
         self._step: tuple[int, int] | None = None
         self._step_waiting = False
@@ -484,12 +486,20 @@ class BrowserScreen(Screen[None]):
             self._query_summary(message.generation, message.collection_id, message.where)
 
     @work(exclusive=True, group="summary", exit_on_error=False)
-    async def _query_summary(self, generation: int, collection_id: str, where: str) -> None:
+    async def _query_summary(
+        self, generation: int, collection_id: str, where: str, *, again: bool = True
+    ) -> None:
+        """Chart the summary's field over the filtered runs (`again`: even if it is shown)."""
         summary = self.query_one(RunSummary)
         distribution: Distribution | None = None
         try:
             backend = self._backend(collection_id)
-            field = default_field(await backend.schema(collection_id))
+            path = self.query_one(RunTable).cursor_path
+            field = summary_field(await backend.schema(collection_id), path)
+            charted = (collection_id, where, field.path if field is not None else None)
+            if not again and charted == self._charted:
+                return
+            self._charted = charted
             if field is not None:
                 result = await backend.execute(
                     collection_id,
@@ -509,6 +519,20 @@ class BrowserScreen(Screen[None]):
             summary.hide()
         else:
             summary.show(distribution)
+
+    @on(RunTable.ColumnMoved)
+    def _column_moved(self) -> None:
+        """The summary charts the numeric column under the column cursor, else the first score.
+
+        Only while the table shows the current filter: otherwise the filter in flight is
+        summarised when it lands, and this query would interrupt it on the list's channel.
+        """
+        table = self.query_one(RunTable)
+        collection_id = self._shown_collection
+        if collection_id is None or table.generation != self.generation:
+            return
+        if self._partial != collection_id:
+            self._query_summary(self.generation, collection_id, self.where_applied, again=False)
 
     def _note_collection_size(self, message: RunsReady) -> None:
         """With no filter a remote count is the collection's size, fresher than its listing."""

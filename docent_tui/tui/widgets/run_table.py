@@ -101,6 +101,13 @@ class RunTable(ScrollView, can_focus=True):
             self.row = row
             super().__init__()
 
+    class ColumnMoved(Message):
+        """The column cursor is on another column (its metadata path, None for run columns)."""
+
+        def __init__(self, path: tuple[str, ...] | None) -> None:
+            self.path = path
+            super().__init__()
+
     class SortWanted(Message):
         """The user asked to sort by the column `key` (the owner cycles the direction)."""
 
@@ -345,6 +352,16 @@ class RunTable(ScrollView, can_focus=True):
 
     def watch_cursor_column(self) -> None:
         self.refresh()
+        if self.cursor_column < len(self.columns):
+            self.post_message(self.ColumnMoved(self.columns[self.cursor_column].path))
+
+    @property
+    def cursor_path(self) -> tuple[str, ...] | None:
+        """The metadata path of the column under the column cursor (None: a run column)."""
+        on_column = (
+            self.columns[self.cursor_column] if self.cursor_column < len(self.columns) else None
+        )
+        return on_column.path if on_column is not None else None
 
     def action_column(self, delta: int) -> None:
         if self.columns:
