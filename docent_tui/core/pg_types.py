@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope
 
-from docent_tui.core.dql import TABLES
+from docent_tui.core.dql import TABLES, DQLError
 
 # PostgreSQL type of each DQL column (how the server's tables declare it, docent-api.md §C.7).
 _COLUMN_TYPES: dict[tuple[str, str], str] = {
@@ -188,3 +188,68 @@ def annotate_columns(columns: list[tuple[exp.Column, tuple[str, str]]]) -> None:
         if name in spec.columns or name in spec.column_aliases:
             column.meta[PG_TYPE_KEY] = _COLUMN_TYPES.get(key, "text")
             column.meta[SOURCE_KEY] = (table, spec.column_aliases.get(name, name))
+
+
+# PostgreSQL's names of the types above, as its messages print them.
+_TYPE_NAMES = {
+    "int": "integer",
+    "float": "double precision",
+    "numeric": "numeric",
+    "text": "text",
+    "jsonb": "jsonb",
+    "timestamp": "timestamp without time zone",
+    "bytea": "bytea",
+}
+
+
+# Functions whose integer result PostgreSQL types as bigint.
+_BIGINT_RESULT = (exp.Count, exp.Sum, exp.RowNumber, exp.Rank, exp.DenseRank)
+
+
+def check_boolean_arguments(root: exp.Expression) -> None:
+    """Refuse a condition whose type is known and not boolean, as PostgreSQL does (DuckDB
+    would cast it): innermost first, left to right, like PostgreSQL's parse analysis.
+
+    A string literal is left alone (PostgreSQL reads it as a boolean), and so is a text column,
+    whose exact PostgreSQL type the registry does not say.
+    """
+    for child in root.iter_expressions():
+        check_boolean_arguments(child)
+    for clause, condition in _conditions(root):
+        kind = pg_type(condition)
+        if (
+            kind is None
+            or kind == "bool"
+            or (isinstance(condition, exp.Literal) and kind == "text")
+        ):
+            continue
+        if kind == "text" and isinstance(condition, exp.Column):
+            continue
+        name = _TYPE_NAMES.get(kind, kind)
+        if kind == "int" and isinstance(condition, _BIGINT_RESULT):
+            name = "bigint"
+        raise DQLError(f"argument of {clause} must be type boolean, not type {name}")
+
+
+def _conditions(node: exp.Expression) -> list[tuple[str, exp.Expression]]:
+    """The (clause, operand) pairs of `node` that PostgreSQL requires to be boolean."""
+    if isinstance(node, (exp.And, exp.Or)):
+        clause = "AND" if isinstance(node, exp.And) else "OR"
+        return [(clause, _bare(node.this)), (clause, _bare(node.expression))]
+    if isinstance(node, exp.Not):
+        return [("NOT", _bare(node.this))]
+    if isinstance(node, (exp.Where, exp.Having)):
+        if isinstance(node.parent, exp.Filter):
+            return [("FILTER", _bare(node.this))]
+        return [("WHERE" if isinstance(node, exp.Where) else "HAVING", _bare(node.this))]
+    if isinstance(node, exp.Join) and node.args.get("on") is not None:
+        return [("JOIN/ON", _bare(node.args["on"]))]
+    if isinstance(node, exp.If) and isinstance(node.parent, exp.Case):
+        return [("CASE/WHEN", _bare(node.this))]
+    return []
+
+
+def _bare(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node

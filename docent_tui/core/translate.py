@@ -47,6 +47,7 @@ from docent_tui.core.pg_types import (
     PG_TYPE_KEY,
     SOURCE_KEY,
     annotate_columns,
+    check_boolean_arguments,
     pg_type,
     resolve_column,
     type_of_datatype,
@@ -580,6 +581,7 @@ def _translate(
     for node in work.walk():
         pg_type(node)
     check_bytea_operators(work)
+    check_boolean_arguments(work)
     _type_order_aliases(work)
     _add_default_order(work, ordinals)
     if ordinal:

@@ -118,3 +118,7 @@ SELECT id, name FROM agent_runs ORDER BY name ASC NULLS FIRST, id LIMIT 40
 SELECT id, metadata_json->'scores'->'reward' AS reward FROM agent_runs ORDER BY metadata_json->'scores'->'reward' DESC, id LIMIT 40
 -- name: string_agg_desc_nulls_last
 SELECT string_agg(id, ',' ORDER BY metadata_json->>'difficulty' DESC NULLS LAST, id) AS ids FROM agent_runs
+-- A condition that is not boolean, in the other clauses that need one.
+SELECT count() AS n FROM agent_runs GROUP BY agent_runs.name HAVING count()
+SELECT count(1) FILTER (WHERE 1) AS n FROM agent_runs
+SELECT agent_runs.id FROM agent_runs JOIN transcripts ON 1 LIMIT 1

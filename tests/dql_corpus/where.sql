@@ -89,3 +89,12 @@ metadata_json->'num' >= '[1, 2]'
 metadata_json->'num' <> '{"a": 1.0}'
 metadata_json->>'model' NOT SIMILAR TO '%gpt%'
 metadata_json->>'model' SIMILAR TO '_pt-4(|"%)' OR name SIMILAR TO '[a-z]+.%'
+-- Found by a new-user pass: a condition that is not boolean is refused, as PostgreSQL does.
+CAST(metadata_json->'scores'->>'reward' AS DOUBLE PRECISION)
+1
+metadata_json->>'model'
+metadata_json->'scores'
+name IS NULL OR 2.5
+NOT (1)
+CASE WHEN 1 THEN true ELSE false END
+'true'
