@@ -259,13 +259,24 @@ async def test_switching_collections_and_back_navigation() -> None:
         await settle(pilot)
         screen = browser(pilot)
         assert screen.query_one(RunTable).total == 10
+        # At 80 columns the run list has the width; escape shows the collections to choose.
+        collections = screen.query_one(CollectionList)
+        assert not collections.display
+        assert screen.query_one(RunTable).size.width == 80
         await pilot.press("escape")
         assert isinstance(app.focused, CollectionList)
+        assert collections.display
         await pilot.press("j")
         await settle(pilot)
         assert screen.query_one(RunTable).total == 16
         await pilot.press("enter")
         assert isinstance(app.focused, RunTable)
+        assert not collections.display
+        # A wider terminal shows both side by side.
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert collections.display
+        assert screen.query_one(RunTable).size.width < 100
 
 
 async def test_slash_inside_the_box_is_text() -> None:

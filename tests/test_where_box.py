@@ -14,7 +14,7 @@ from docent_tui.tui.pilot_support import screen_text, settle
 from docent_tui.tui.screens.browser import BrowserScreen
 from docent_tui.tui.widgets.collection_list import CollectionList
 from docent_tui.tui.widgets.run_table import RunTable
-from docent_tui.tui.widgets.where_box import SqlHighlighter, WhereBox
+from docent_tui.tui.widgets.where_box import FilterError, SqlHighlighter, WhereBox
 from tests.conftest import shared_file
 
 INCLUDES_ZERO = "metadata_json->'scores'->>'includes' = '0'"
@@ -172,3 +172,18 @@ async def test_markup_and_control_characters_in_the_box_are_shown_literally() ->
         assert "\x1b" not in shown
         assert "␛[31mred" in shown
         assert app.is_running
+
+
+async def test_the_completion_list_opens_under_the_error_line() -> None:
+    app = make_app(shared_file("inspect/agentic_sample.eval"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"metadata_json->>'model' = 1 AND mod")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowserScreen)
+        error = screen.query_one(FilterError)
+        box = box_of(pilot)
+        assert error.display and box.menu.display
+        assert "not a valid column" in screen_text(app)
+        assert box.menu.region.y >= error.region.bottom, "the list would hide the error"

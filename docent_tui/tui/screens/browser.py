@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -122,6 +122,8 @@ class BrowserScreen(Screen[None]):
 
     def __init__(self, initial_where: str = "") -> None:
         super().__init__()
+        # Narrow terminals give the run list the whole width (see styles.tcss).
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
         self.initial_where = initial_where
         self.collection_id: str | None = None
         self.generation = 0
@@ -153,8 +155,10 @@ class BrowserScreen(Screen[None]):
             yield CollectionList(id="collections")
             with Vertical(id="runs-pane"):
                 yield Static(id="collection-title")
-                yield WhereBox(self.initial_where, id="where")
+                box = WhereBox(self.initial_where, id="where")
+                yield box
                 yield FilterError(id="filter-error")
+                yield box.menu  # under the error line, which it must not hide
                 yield RunStatus(id="run-status")
                 yield RunSummary(id="run-summary")
                 yield RunTable(id="runs")
@@ -802,7 +806,12 @@ class BrowserScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.query_one(RunTable).has_focus:
-            self.set_focus(self.query_one(CollectionList))
+            self.add_class("-choosing")  # shown again on a narrow terminal, while it has focus
+            self.call_after_refresh(self.set_focus, self.query_one(CollectionList))
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, CollectionList):
+            self.remove_class("-choosing")
 
     def action_reload(self) -> None:
         """Ask again: new runs on a server, new fields in the schema."""

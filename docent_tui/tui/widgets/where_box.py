@@ -151,8 +151,9 @@ class WhereBox(Input):
         self._pending: tuple[str, str] | None = None
 
     def on_mount(self) -> None:
-        # A sibling drawn over what follows the box (overlay), so the layout never shifts.
-        if isinstance(self.parent, Widget):
+        # A sibling drawn over what follows it (overlay), so the layout never shifts; the owner
+        # may compose it further down (under the error line), otherwise it follows the box.
+        if self.menu.parent is None and isinstance(self.parent, Widget):
             self.parent.mount(self.menu, after=self)
 
     def set_schema(self, collection_id: str, schema: DQLSchema, backend: Backend) -> None:
