@@ -24,7 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable
@@ -36,7 +35,7 @@ from docent_tui.core.library import CollectionState, Library
 from docent_tui.core.run_list import RUN_ID_ALIAS, page_select_items, select_query
 from docent_tui.demo.runs import write_jsonl
 from docent_tui.tui.app import DocentApp
-from docent_tui.tui.pilot_support import screen_text, settle
+from docent_tui.tui.pilot_support import screen_text, send_burst, settle
 from docent_tui.tui.screens.browser import BrowserScreen
 from docent_tui.tui.widgets.run_table import RunTable
 from docent_tui.tui.widgets.where_box import WhereBox
@@ -80,15 +79,6 @@ async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         await asyncio.sleep(POLL_S)
 
 
-def press(app: App[Any], character: str) -> None:
-    """Send one key as the terminal driver does, without Pilot's idle waits."""
-    names = {"'": "apostrophe", "%": "percent_sign", ")": "right_parenthesis", " ": "space"}
-    event = events.Key(names.get(character, character), character)
-    event.set_sender(app)
-    assert app._driver is not None
-    app._driver.send_message(event)
-
-
 def summary(label: str, samples: list[float], target: str = "") -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -124,7 +114,7 @@ class TableBench:
         box.cursor_position = len(box.value)
         await settle(self.pilot)  # whatever that text started is over before the timed key
         start = time.perf_counter()
-        press(self.app, where[-1])
+        send_burst(self.app, where[-1])
         await until(lambda: self.applied(where))
         screen_text(self.app)  # the whole frame, as the terminal would receive it
         return (time.perf_counter() - start) * 1000
@@ -149,7 +139,7 @@ class TableBench:
         table.focus()
         generation = self.screen.generation
         start = time.perf_counter()
-        press(self.app, "s")
+        send_burst(self.app, "s")
         await until(
             lambda: (
                 self.screen.generation > generation and table.generation == self.screen.generation

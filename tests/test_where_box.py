@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from docent_tui.core.history import QueryHistory
 from docent_tui.core.library import Library
 from docent_tui.tui.app import DocentApp
-from docent_tui.tui.pilot_support import screen_text, settle
+from docent_tui.tui.pilot_support import screen_text, send_burst, settle
 from docent_tui.tui.screens.browser import BrowserScreen
 from docent_tui.tui.widgets.collection_list import CollectionList
 from docent_tui.tui.widgets.run_table import RunTable
@@ -187,3 +187,17 @@ async def test_the_completion_list_opens_under_the_error_line() -> None:
         assert error.display and box.menu.display
         assert "not a valid column" in screen_text(app)
         assert box.menu.region.y >= error.region.bottom, "the list would hide the error"
+
+
+async def test_a_burst_of_keys_is_applied_in_the_order_typed() -> None:
+    app = make_app(shared_file("inspect/agentic_sample.eval"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        box = box_of(pilot)
+        box.value = "name IS NULL"
+        await settle(pilot)
+        # One SSH packet: the filter key, clear the line, type, fix a typo, move and insert.
+        send_burst(app, "/", "ctrl+u", *"task_id", "backspace", "backspace", *"ix", "home", "(")
+        await settle(pilot)
+        assert box.value == "(task_ix"
+        assert box.cursor_position == 1

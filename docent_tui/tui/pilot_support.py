@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from textual import events
 from textual.app import App
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -35,3 +37,14 @@ def screen_text(app: App[Any]) -> str:
     """The visible screen as plain text, one line per terminal row."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+def send_burst(app: App[Any], *keys: str) -> None:
+    """Queue keys all at once, as the terminal driver does when they arrive in one read (one
+    SSH packet): no waiting between them, unlike Pilot's `press`. A key is a single character
+    or a key name such as `ctrl+u`."""
+    assert app._driver is not None
+    for key in keys:
+        event = events.Key(_character_to_key(key), key) if len(key) == 1 else events.Key(key, None)
+        event.set_sender(app)
+        app._driver.send_message(event)

@@ -284,6 +284,17 @@ class WhereBox(Input):
             if current:
                 self.update_completion()
 
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual runs a bound key's action only once the key has bubbled up to the app, after
+        # the keys queued behind it (Textual issue #6605): over SSH, a burst such as `/`,
+        # ctrl+u, text lost the text. The box's own bindings run here, in the keys' order.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
+        await super()._on_key(event)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Tab completes only while the menu is open; otherwise it moves focus as everywhere.
         if action == "complete":
