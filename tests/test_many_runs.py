@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import SelectionList
 
 from docent_tui.core.library import Library
 from docent_tui.tui.app import DocentApp
 from docent_tui.tui.pilot_support import screen_text, settle
-from docent_tui.tui.widgets.run_table import RunTable
+from docent_tui.tui.screens.columns import ColumnsScreen
+from docent_tui.tui.widgets.run_table import RunTable, format_cell
 from docent_tui.tui.widgets.where_box import WhereBox
 from tests.conftest import shared_file
 from tests.test_sort_columns import put_column_cursor
@@ -83,3 +85,37 @@ async def test_ten_thousand_runs_open_filter_sort_and_scroll(
         await settle(pilot)
         assert table.total == 10_000
         assert table.cursor_run_id == kept
+
+
+async def test_list_and_multi_line_columns_are_summarised_in_their_cells(
+    case_runs: list[dict[str, Any]],
+) -> None:
+    app = app_for(shared_file(CASE))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        table = app.browser.query_one(RunTable)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ColumnsScreen)
+        listing = dialog.query_one(SelectionList)
+        listing.select(("tags",))
+        listing.select(("notes",))
+        await pilot.press("enter")
+        await settle(pilot)
+        keys = [column.key for column in table.columns]
+        assert keys[-2:] == ["m:tags", "m:notes"]
+        # A short list reads as JSON; a 60-line note as its first line and a mark that more
+        # follows. Rows are in file order.
+        shown = [table.row(index) for index in range(200)]
+        tags = [format_cell(row[len(keys) - 1]) for row in shown if row is not None]
+        assert tags == [json.dumps(run["metadata"]["tags"]) for run in case_runs[:200]]
+        noted = next(index for index, run in enumerate(case_runs) if "notes" in run["metadata"])
+        first_line = case_runs[noted]["metadata"]["notes"].splitlines()[0]
+        row = table.row(noted)
+        assert row is not None and format_cell(row[len(keys)]) == first_line + " …"
+        table.move_cursor(noted)
+        await settle(pilot)
+        assert first_line in screen_text(app)
+        # A long list is counted, never spilled into the row.
+        assert format_cell(list(range(6_700))) == "[6,700 items]"

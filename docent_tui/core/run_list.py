@@ -19,6 +19,8 @@ _SCORE_PARENTS = ("scores",)
 # Inspect runs have no name; these keys tell a reader which sample a row is.
 _IDENTITY_KEYS = ("sample_id", "epoch")
 _SCALAR_KINDS = {"str", "number", "bool"}
+# A column may also show lists and objects (summarised in their cells), though none is a default.
+_COLUMN_KINDS = _SCALAR_KINDS | {"list", "object"}
 
 ColumnChoice = str | tuple[str, ...]
 """A column as the user chose it: "run", "created_at", or a metadata_json path."""
@@ -91,12 +93,13 @@ def choose_metadata_columns(
 
 
 def metadata_column(field: MetadataField) -> RunColumn:
-    """The column showing one metadata path; numbers sort by their jsonb value."""
+    """The column showing one metadata path; numbers sort by their jsonb value, and lists and
+    objects arrive as JSON, so their cells can count their items."""
     numeric = field.kind in {"number", "bool"}
     return RunColumn(
         key="m:" + ".".join(field.path),
         title=_title(field),
-        expression=field.dql(text=True),
+        expression=field.dql(text=field.kind in _SCALAR_KINDS),
         min_width=6 if numeric else 8,
         max_width=12 if numeric else 32,
         path=field.path,
@@ -106,21 +109,21 @@ def metadata_column(field: MetadataField) -> RunColumn:
 
 
 def column_choices(schema: DQLSchema) -> list[tuple[ColumnChoice, str]]:
-    """Every column the user can choose, with its label: the run's own, then metadata paths
-    holding scalars in the schema's order (most common first for local collections)."""
+    """Every column the user can choose, with its label: the run's own, then metadata paths in
+    the schema's order (most common first for local collections)."""
     choices: list[tuple[ColumnChoice, str]] = [
         (RUN_COLUMN.key, "run"),
         (CREATED_COLUMN.key, "created_at"),
     ]
     for field in schema.metadata_fields:
-        if field.kind in _SCALAR_KINDS and field.path:
+        if field.kind in _COLUMN_KINDS and field.path:
             choices.append((field.path, ".".join(field.path)))
     return choices
 
 
 def columns_for_choices(schema: DQLSchema, choices: Sequence[ColumnChoice]) -> list[RunColumn]:
     """The columns named by `choices`, in order; paths the schema no longer has are dropped."""
-    fields = {f.path: f for f in schema.metadata_fields if f.kind in _SCALAR_KINDS and f.path}
+    fields = {f.path: f for f in schema.metadata_fields if f.kind in _COLUMN_KINDS and f.path}
     builtins = {RUN_COLUMN.key: RUN_COLUMN, CREATED_COLUMN.key: CREATED_COLUMN}
     columns: list[RunColumn] = []
     for choice in choices:

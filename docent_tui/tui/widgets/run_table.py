@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -21,6 +22,9 @@ from docent_tui.core.sanitize import one_line
 
 Row = Sequence[Any]
 _COLUMN_GAP = 2
+# A list or object of at most this many items, and this many characters, is shown as JSON.
+_INLINE_ITEMS = 8
+_INLINE_JSON = 32
 
 
 def format_cell(value: Any) -> str:
@@ -31,15 +35,25 @@ def format_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:.4g}"
-    if isinstance(value, list):
-        return f"[{len(value):,} items]"
-    if isinstance(value, dict):
-        return f"{{{len(value):,} keys}}"
+    if isinstance(value, list | dict):
+        return _json_cell(value)
     text = str(value)
     if len(text) >= 19 and text[4:5] == "-" and text[10:11] == "T":
         text = text.replace("T", " ", 1)[:19]
     first, _, rest = text.partition("\n")
     return one_line(first + (" …" if rest.strip() else ""), limit=400)
+
+
+def _json_cell(value: list[Any] | dict[str, Any]) -> str:
+    """A short list or object as its JSON text, a longer one as how many items it holds."""
+    if len(value) <= _INLINE_ITEMS:
+        text = json.dumps(value, ensure_ascii=False)
+        if len(text) <= _INLINE_JSON:
+            return one_line(text)
+    count = len(value)
+    if isinstance(value, list):
+        return f"[{count:,} item{'s' if count != 1 else ''}]"
+    return f"{{{count:,} key{'s' if count != 1 else ''}}}"
 
 
 def fit_cell(text: str, width: int) -> str:
