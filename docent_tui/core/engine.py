@@ -118,6 +118,8 @@ _SETTINGS = [
     "SET GLOBAL default_collation = 'en_us'",
     # Memory freed by a query goes back to the system at once, not kept for the next query.
     "SET GLOBAL allocator_flush_threshold = '0MB'",
+    # Loaded runs are written out once, by `compact`, not again at every 16 MB of log.
+    "SET GLOBAL checkpoint_threshold = '1GB'",
     "SET GLOBAL autoinstall_known_extensions = false",
     "SET GLOBAL autoload_known_extensions = false",
     "SET GLOBAL allow_community_extensions = false",
