@@ -12,7 +12,14 @@ from docent_tui.cli import add_demo
 from docent_tui.core.engine import LocalEngine
 from docent_tui.core.library import Library
 from docent_tui.core.remote.remote_backend import DEFAULT_ORDER
-from docent_tui.core.run_list import PAGE_SIZE, rank_query, ranked_position
+from docent_tui.core.run_list import (
+    PAGE_SIZE,
+    default_columns,
+    rank_query,
+    ranked_position,
+    select_query,
+    sort_order,
+)
 from docent_tui.demo import generate_runs
 from docent_tui.tui.app import DocentApp
 from docent_tui.tui.pilot_support import screen_text, settle
@@ -200,7 +207,7 @@ def test_rank_query_counts_the_runs_ahead_in_the_remote_order() -> None:
     engine = LocalEngine()
     engine.add_collection("c", "ranked", _ranked_runs())
     where = "metadata_json->>'model' NOT ILIKE '%gpt%'"
-    listed = f"SELECT agent_runs.id FROM agent_runs WHERE ({where}) ORDER BY {DEFAULT_ORDER}"
+    listed = f"SELECT agent_runs.id FROM agent_runs WHERE ({where}) ORDER BY {DEFAULT_ORDER.sql}"
     order = [row[0] for row in engine.execute("c", listed).rows]
     assert 0 < len(order) < 30
     for position, run_id in enumerate(order):
@@ -211,6 +218,27 @@ def test_rank_query_counts_the_runs_ahead_in_the_remote_order() -> None:
         ranked_position(engine.execute("c", rank_query(where, excluded, DEFAULT_ORDER)).rows)
         is None
     )
+
+
+def test_rank_query_counts_the_runs_ahead_in_every_column_sort() -> None:
+    runs = _ranked_runs()
+    for index in (2, 9, 17):
+        del runs[index]["metadata"]["scores"]  # missing scores sort last both ways
+    for index in (4, 5):
+        runs[index]["name"] = runs[6]["name"]  # equal names: the id breaks the tie
+    engine = LocalEngine()
+    engine.add_collection("c", "ranked", runs)
+    columns = default_columns(engine.introspect("c"))
+    where = "metadata_json->>'model' <> 'nobody'"
+    for column in columns:
+        for descending in (False, True):
+            order = sort_order(column, descending)
+            listed = select_query(where, ["agent_runs.id"], order.sql)
+            ids = [row[0] for row in engine.execute("c", listed).rows]
+            assert len(ids) == len(runs)
+            for position, run_id in enumerate(ids):
+                rows = engine.execute("c", rank_query(where, run_id, order)).rows
+                assert ranked_position(rows) == position, (column.key, descending, position)
 
 
 def test_position_counts_the_matching_runs_inserted_before() -> None:

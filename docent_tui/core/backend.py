@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from docent_tui.core.engine import DQLResult, LocalEngine
-from docent_tui.core.run_list import rank_query, ranked_position
+from docent_tui.core.run_list import ListOrder, rank_query, ranked_position
 from docent_tui.core.schema import DQLSchema
 
 
@@ -40,7 +40,7 @@ class Backend(Protocol):
         ...
 
     @property
-    def default_order(self) -> str | None:
+    def default_order(self) -> ListOrder | None:
         """ORDER BY for run-list pages when the user chose none (None: natural order)."""
         ...
 
@@ -66,7 +66,7 @@ class Backend(Protocol):
         collection_id: str,
         where: str,
         run_id: str,
-        order: str | None,
+        order: ListOrder | None,
         *,
         channel: str | None = None,
         generation: int | None = None,
@@ -107,7 +107,7 @@ class LocalBackend:
         return ""
 
     @property
-    def default_order(self) -> str | None:
+    def default_order(self) -> ListOrder | None:
         return None
 
     def validate_where(self, where: str) -> None:
@@ -134,7 +134,7 @@ class LocalBackend:
         collection_id: str,
         where: str,
         run_id: str,
-        order: str | None,
+        order: ListOrder | None,
         *,
         channel: str | None = None,
         generation: int | None = None,

@@ -6,8 +6,6 @@ size and then element by element (object keys in jsonb's storage order: shorter 
 The literal is known when translating, so the comparison is unrolled over its structure.
 """
 
-# TODO: jsonb compared with a non-literal jsonb expression still uses DuckDB's JSON comparison.
-
 from __future__ import annotations
 
 import json
@@ -199,3 +197,23 @@ def jsonb_literal_side(node: exp.Expression) -> str | None:
     if pg_type(right) == "jsonb" and isinstance(left, exp.Literal) and left.is_string:
         return "expression"
     return None
+
+
+def both_jsonb(node: exp.Expression) -> bool:
+    """Whether `node` compares two jsonb expressions (neither a literal)."""
+    return (
+        isinstance(node, _COMPARISONS)
+        and pg_type(node.this) == "jsonb"
+        and pg_type(node.expression) == "jsonb"
+    )
+
+
+def translate_jsonb_pair(node: exp.Expression) -> exp.Expression:
+    """`a OP b` on two jsonb expressions: jsonb's order, through `__pg_jsonb_cmp(a, b) OP 0`.
+
+    TODO: numbers compare as doubles, and arrays and objects of one size by their text, as
+    the jsonb sort keys do.
+    """
+    comparison = type(node)(this=call("__pg_jsonb_cmp", node.this, node.expression))
+    comparison.set("expression", _int(0))
+    return comparison

@@ -95,6 +95,21 @@ MACROS = [
         WHEN json_type(v) = 'VARCHAR' THEN json_extract_string(v, '$') END""",
     """CREATE OR REPLACE MACRO __pg_jsonb_size(v) AS CASE json_type(v)
         WHEN 'ARRAY' THEN json_array_length(v) WHEN 'OBJECT' THEN len(json_keys(v)) END""",
+    # jsonb a <=> b as -1, 0 or 1 (NULL when either is missing), in the order above; equal
+    # strings are equal only bytewise. Arrays and objects of one size compare by their text.
+    """CREATE OR REPLACE MACRO __pg_jsonb_cmp(a, b) AS CASE
+        WHEN a IS NULL OR b IS NULL THEN NULL
+        WHEN __pg_jsonb_rank(a) <> __pg_jsonb_rank(b)
+            THEN sign(__pg_jsonb_rank(a) - __pg_jsonb_rank(b))
+        WHEN __pg_jsonb_rank(a) = 0 THEN 0
+        WHEN __pg_jsonb_rank(a) = 1 THEN CASE
+            WHEN __pg_jsonb_string(a) = __pg_jsonb_string(b) COLLATE "binary" THEN 0
+            WHEN __pg_jsonb_string(a) < __pg_jsonb_string(b) THEN -1 ELSE 1 END
+        WHEN __pg_jsonb_rank(a) = 2 THEN sign(__pg_jsonb_number(a) - __pg_jsonb_number(b))
+        WHEN __pg_jsonb_size(a) IS DISTINCT FROM __pg_jsonb_size(b)
+            THEN sign(__pg_jsonb_size(a) - __pg_jsonb_size(b))
+        WHEN CAST(a AS VARCHAR) = CAST(b AS VARCHAR) COLLATE "binary" THEN 0
+        WHEN CAST(a AS VARCHAR) < CAST(b AS VARCHAR) COLLATE "binary" THEN -1 ELSE 1 END""",
     # An object's keys in jsonb's storage order: shorter first, then bytewise.
     """CREATE OR REPLACE MACRO __pg_jsonb_keys(v) AS list_transform(list_sort(list_transform(
         json_keys(v), lambda k: encode(lpad(CAST(strlen(k) AS VARCHAR), 10, '0') || k))),

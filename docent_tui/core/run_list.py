@@ -171,10 +171,11 @@ def count_query(where: str) -> str:
 
 
 def page_query(
-    where: str, columns: Sequence[RunColumn], page: int, order_by: str | None = None
+    where: str, columns: Sequence[RunColumn], page: int, order: ListOrder | None = None
 ) -> str:
-    """One page of the run list, in `order_by` or else the collection's natural order."""
+    """One page of the run list, in `order` or else the collection's natural order."""
     items = page_select_items(columns)
+    order_by = order.sql if order is not None else None
     return select_query(where, items, order_by, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
 
 
@@ -191,7 +192,29 @@ def box_position(dql: str, where: str, position: int | None) -> int | None:
     return inside if 0 <= inside <= len(where) else None
 
 
-NEWEST_FIRST = "agent_runs.created_at DESC, agent_runs.id"
+@dataclass(frozen=True)
+class OrderKey:
+    """One ORDER BY key; NULLs sort as PostgreSQL puts them: last ascending, first descending."""
+
+    expression: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ListOrder:
+    """The run list's ORDER BY: keys in turn, the last one unique (the run id), so every run
+    has one place and pages never overlap."""
+
+    keys: tuple[OrderKey, ...]
+
+    @property
+    def sql(self) -> str:
+        return ", ".join(f"{k.expression}{' DESC' if k.descending else ''}" for k in self.keys)
+
+
+NEWEST_FIRST = ListOrder(
+    (OrderKey("agent_runs.created_at", descending=True), OrderKey("agent_runs.id"))
+)
 """The remote run list's order: newest first, the id breaking ties so pages are stable."""
 
 
@@ -205,21 +228,42 @@ def membership_where(where: str, run_id: str) -> str:
     return f"{own} AND {wrap_where(where)}" if where.strip() else own
 
 
-def rank_query(where: str, run_id: str, order_by: str) -> str:
-    """DQL giving one row, `position`: how many runs of the list of `where` in `order_by` come
-    before run `run_id`; no row when the run does not match `where`."""
-    ranked = select_query(
-        where, ["agent_runs.id AS run_id", f"row_number() OVER (ORDER BY {order_by}) AS n"]
+def rank_query(where: str, run_id: str, order: ListOrder) -> str:
+    """DQL giving one row `(before, found)`: how many runs of the list of `where` in `order`
+    come before run `run_id`, and whether the run is in the list at all.
+
+    It counts the runs whose keys sort ahead of the run's own keys (read by a subquery), so it
+    costs one scan, not a sort of the list.
+    """
+    run = _literal(run_id)
+    ahead = ""
+    for key in reversed(order.keys):
+        mine = f"({key.expression})"
+        theirs = f"(SELECT {key.expression} FROM agent_runs WHERE agent_runs.id = {run})"
+        if key.descending:
+            before = f"{mine} > {theirs} OR ({mine} IS NULL AND {theirs} IS NOT NULL)"
+        else:
+            before = f"{mine} < {theirs} OR ({mine} IS NOT NULL AND {theirs} IS NULL)"
+        if ahead:
+            same = f"{mine} = {theirs} OR ({mine} IS NULL AND {theirs} IS NULL)"
+            ahead = f"{before} OR (({same}) AND ({ahead}))"
+        else:
+            ahead = before
+    dql = select_query(
+        where,
+        [
+            f"sum(CASE WHEN agent_runs.id = {run} THEN 0 ELSE 1 END) AS before",
+            f"sum(CASE WHEN agent_runs.id = {run} THEN 1 ELSE 0 END) AS found",
+        ],
     )
-    return (
-        f"SELECT ranked.n - 1 AS position FROM ({ranked}) AS ranked "
-        f"WHERE ranked.run_id = {_literal(run_id)}"
-    )
+    joiner = " AND " if where.strip() else " WHERE "
+    return f"{dql}{joiner}(agent_runs.id = {run} OR {ahead})"
 
 
 def ranked_position(rows: Sequence[Sequence[Any]]) -> int | None:
     """The answer of `rank_query`: the run's row in the list, or None when it does not match."""
-    return int(rows[0][0]) if rows and rows[0] and rows[0][0] is not None else None
+    before, found = rows[0] if rows and len(rows[0]) == 2 else (0, 0)
+    return int(before or 0) if found else None
 
 
 @dataclass(frozen=True)
@@ -237,20 +281,25 @@ def next_sort(current: RunSort | None, key: str) -> RunSort | None:
     return RunSort(key, descending=True) if not current.descending else None
 
 
-def sort_order(column: RunColumn, descending: bool) -> str:
+def sort_order(column: RunColumn, descending: bool) -> ListOrder:
     """ORDER BY for a column: NULLs last both ways, the run id breaking ties so pages are stable.
 
     NULLs go last through an `IS NULL` key rather than `NULLS LAST`, which the local engine's
     translation drops for DESC.
     """
     expression = column.sort_expression or column.expression
-    direction = "DESC" if descending else "ASC"
-    return f"{expression} IS NULL, {expression} {direction}, agent_runs.id"
+    return ListOrder(
+        (
+            OrderKey(f"{expression} IS NULL"),
+            OrderKey(expression, descending),
+            OrderKey("agent_runs.id"),
+        )
+    )
 
 
 def list_order(
-    columns: Sequence[RunColumn], sort: RunSort | None, default: str | None
-) -> str | None:
+    columns: Sequence[RunColumn], sort: RunSort | None, default: ListOrder | None
+) -> ListOrder | None:
     """The run list's ORDER BY: the user's sort when its column is shown, else `default`."""
     column = next((c for c in columns if sort is not None and c.key == sort.key), None)
     if column is None or sort is None:

@@ -40,7 +40,12 @@ from docent_tui.core.pg_json import (
     refuse_bytea_json,
     translate_json,
 )
-from docent_tui.core.pg_jsonb_compare import jsonb_literal_side, translate_jsonb_comparison
+from docent_tui.core.pg_jsonb_compare import (
+    both_jsonb,
+    jsonb_literal_side,
+    translate_jsonb_comparison,
+    translate_jsonb_pair,
+)
 from docent_tui.core.pg_numeric import NumericPlan, PlanBuilder
 from docent_tui.core.pg_similar import translate_similar
 from docent_tui.core.pg_types import (
@@ -190,6 +195,8 @@ def _translate_node(node: exp.Expression) -> exp.Expression:
     jsonb_side = jsonb_literal_side(node)
     if jsonb_side is not None:
         return translate_jsonb_comparison(node, jsonb_side)
+    if both_jsonb(node):
+        return translate_jsonb_pair(node)
     if isinstance(node, (exp.EQ, exp.NEQ)) and "text" in (
         pg_type(node.this),
         pg_type(node.expression),

@@ -145,3 +145,10 @@ SELECT id, metadata_json #>> '{n,four}' AS a, metadata_json #>> '{n,obj}' AS b F
 SELECT count(1) AS n FROM agent_runs WHERE CAST(metadata_json->'scores'->>'reward' AS DOUBLE PRECISION) < 0.5 OR metadata_json->'scores'->>'accuracy' = '1'
 -- name: nested_long_object_child
 SELECT id, metadata_json->'scores'->>'reward' AS reward, length(metadata_json->'scores'->>'notes') AS notes FROM agent_runs WHERE id = 'case-long-values'
+-- jsonb compared with jsonb (neither a literal): type order, numbers by value, strings bytewise.
+-- name: jsonb_pairs_of_every_kind
+SELECT a.id, b.id AS other, a.metadata_json->'num' < b.metadata_json->'num' AS lt, a.metadata_json->'num' = b.metadata_json->'num' AS eq, a.metadata_json->'num' >= b.metadata_json->'num' AS ge FROM agent_runs AS a JOIN agent_runs AS b ON a.id LIKE 'case-dql-%' AND b.id LIKE 'case-dql-%' ORDER BY a.id, b.id
+-- name: jsonb_pair_number_and_string
+SELECT id, metadata_json->'num' <> metadata_json->'num_as_string' AS differ FROM agent_runs WHERE id LIKE 'case-dql-%' ORDER BY id
+-- name: jsonb_against_a_subquery
+SELECT count(1) AS n FROM agent_runs WHERE metadata_json->'epoch' > (SELECT metadata_json->'epoch' FROM agent_runs WHERE agent_runs.id LIKE 'case-dql-%' ORDER BY agent_runs.id LIMIT 1)

@@ -98,3 +98,5 @@ name IS NULL OR 2.5
 NOT (1)
 CASE WHEN 1 THEN true ELSE false END
 'true'
+metadata_json->'scores'->'reward' >= metadata_json->'scores'->'accuracy'
+metadata_json->'model' < metadata_json->'task'

@@ -45,7 +45,7 @@ from docent_tui.core.remote.errors import (
     RemoteError,
     ServerUnavailable,
 )
-from docent_tui.core.run_list import NEWEST_FIRST, rank_query, ranked_position
+from docent_tui.core.run_list import NEWEST_FIRST, ListOrder, rank_query, ranked_position
 from docent_tui.core.schema import DQLSchema, schema_from_server
 
 __all__ = [
@@ -165,7 +165,7 @@ class RemoteBackend:
         return self._detail
 
     @property
-    def default_order(self) -> str | None:
+    def default_order(self) -> ListOrder | None:
         return DEFAULT_ORDER
 
     def web_url(self, collection_id: str, run_id: str | None = None) -> str | None:
@@ -335,7 +335,7 @@ class RemoteBackend:
         collection_id: str,
         where: str,
         run_id: str,
-        order: str | None,
+        order: ListOrder | None,
         *,
         channel: str | None = None,
         generation: int | None = None,
