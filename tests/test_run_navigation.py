@@ -226,10 +226,23 @@ def test_rank_query_counts_the_runs_ahead_in_every_column_sort() -> None:
         del runs[index]["metadata"]["scores"]  # missing scores sort last both ways
     for index in (4, 5):
         runs[index]["name"] = runs[6]["name"]  # equal names: the id breaks the tie
+    runs[8]["metadata"]["scores"]["reward"] = "n/a"  # not a number: last, with the missing
+    runs[10]["metadata"]["scores"]["reward"] = "0.25"  # reads as a number: sorted as one
     engine = LocalEngine()
     engine.add_collection("c", "ranked", runs)
     columns = default_columns(engine.introspect("c"))
     where = "metadata_json->>'model' <> 'nobody'"
+    reward = next(column for column in columns if column.key == "m:scores.reward")
+    listed = select_query(where, ["agent_runs.id"], sort_order(reward, False).sql)
+    ids = [row[0] for row in engine.execute("c", listed).rows]
+
+    def value(run: dict[str, Any]) -> float | None:
+        found = run["metadata"].get("scores", {}).get("reward")
+        return None if found is None or found == "n/a" else float(found)
+
+    by_id = {run["id"]: value(run) for run in runs}
+    numbers = sorted(v for v in by_id.values() if v is not None)
+    assert [by_id[run_id] for run_id in ids] == [*numbers, *[None] * (len(runs) - len(numbers))]
     for column in columns:
         for descending in (False, True):
             order = sort_order(column, descending)

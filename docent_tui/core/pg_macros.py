@@ -97,7 +97,7 @@ MACROS = [
         WHEN 'ARRAY' THEN json_array_length(v) WHEN 'OBJECT' THEN len(json_keys(v)) END""",
     # jsonb a <=> b as -1, 0 or 1 (NULL when either is missing), in the order above; equal
     # strings are equal only bytewise. Arrays and objects of one size compare by their text.
-    """CREATE OR REPLACE MACRO __pg_jsonb_cmp(a, b) AS CASE
+    """CREATE OR REPLACE MACRO __pg_jsonb_cmp_values(a, b) AS CASE
         WHEN a IS NULL OR b IS NULL THEN NULL
         WHEN __pg_jsonb_rank(a) <> __pg_jsonb_rank(b)
             THEN sign(__pg_jsonb_rank(a) - __pg_jsonb_rank(b))
@@ -110,6 +110,9 @@ MACROS = [
             THEN sign(__pg_jsonb_size(a) - __pg_jsonb_size(b))
         WHEN CAST(a AS VARCHAR) = CAST(b AS VARCHAR) COLLATE "binary" THEN 0
         WHEN CAST(a AS VARCHAR) < CAST(b AS VARCHAR) COLLATE "binary" THEN -1 ELSE 1 END""",
+    # Macros repeat their arguments where used: the lambda evaluates a and b once each.
+    """CREATE OR REPLACE MACRO __pg_jsonb_cmp(a, b) AS
+        list_transform([[a, b]], lambda p: __pg_jsonb_cmp_values(p[1], p[2]))[1]""",
     # An object's keys in jsonb's storage order: shorter first, then bytewise.
     """CREATE OR REPLACE MACRO __pg_jsonb_keys(v) AS list_transform(list_sort(list_transform(
         json_keys(v), lambda k: encode(lpad(CAST(strlen(k) AS VARCHAR), 10, '0') || k))),

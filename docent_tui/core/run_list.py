@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from docent_tui.core.dql import wrap_where
-from docent_tui.core.schema import DQLSchema, MetadataField
+from docent_tui.core.schema import NUMBER_PATTERN, DQLSchema, MetadataField
 
 PAGE_SIZE = 200
 RUN_ID_ALIAS = "__run_id"
@@ -93,9 +93,15 @@ def choose_metadata_columns(
 
 
 def metadata_column(field: MetadataField) -> RunColumn:
-    """The column showing one metadata path; numbers sort by their jsonb value, and lists and
-    objects arrive as JSON, so their cells can count their items."""
+    """The column showing one metadata path; lists and objects arrive as JSON, so their cells
+    can count their items.
+
+    A number column sorts by value, where the text reads as a number (other values go last
+    with the NULLs): a plain cast would fail the whole list on one stray string.
+    """
     numeric = field.kind in {"number", "bool"}
+    text = field.dql(text=True)
+    by_value = f"CASE WHEN {text} ~ '{NUMBER_PATTERN}' THEN CAST({text} AS DOUBLE PRECISION) END"
     return RunColumn(
         key="m:" + ".".join(field.path),
         title=_title(field),
@@ -103,8 +109,7 @@ def metadata_column(field: MetadataField) -> RunColumn:
         min_width=6 if numeric else 8,
         max_width=12 if numeric else 32,
         path=field.path,
-        # jsonb compares numbers as numbers (and never fails on a stray string, unlike CAST).
-        sort_expression=field.dql(text=False) if field.kind == "number" else None,
+        sort_expression=by_value if field.kind == "number" else None,
     )
 
 
@@ -194,10 +199,35 @@ def box_position(dql: str, where: str, position: int | None) -> int | None:
 
 @dataclass(frozen=True)
 class OrderKey:
-    """One ORDER BY key; NULLs sort as PostgreSQL puts them: last ascending, first descending."""
+    """One ORDER BY key and where its NULLs go: "default" as PostgreSQL puts them (last
+    ascending, first descending), "last" both ways, or "never" for a key that is never NULL."""
 
     expression: str
     descending: bool = False
+    nulls: Literal["default", "last", "never"] = "default"
+
+    @property
+    def sql(self) -> str:
+        # `IS NULL` as a key of its own rather than NULLS LAST, which the local engine's
+        # translation drops for DESC.
+        ordered = f"{self.expression}{' DESC' if self.descending else ''}"
+        return f"{self.expression} IS NULL, {ordered}" if self.nulls == "last" else ordered
+
+    def before(self, mine: str, theirs: str) -> str:
+        """DQL: `mine` sorts before `theirs` by this key."""
+        strictly = f"{mine} {'>' if self.descending else '<'} {theirs}"
+        if self.nulls == "never":
+            return strictly
+        if self.nulls == "last" or not self.descending:
+            return f"{strictly} OR ({mine} IS NOT NULL AND {theirs} IS NULL)"
+        return f"{strictly} OR ({mine} IS NULL AND {theirs} IS NOT NULL)"
+
+    def same(self, mine: str, theirs: str) -> str:
+        """DQL: `mine` and `theirs` tie on this key."""
+        equal = f"{mine} = {theirs}"
+        return (
+            equal if self.nulls == "never" else f"{equal} OR ({mine} IS NULL AND {theirs} IS NULL)"
+        )
 
 
 @dataclass(frozen=True)
@@ -209,12 +239,11 @@ class ListOrder:
 
     @property
     def sql(self) -> str:
-        return ", ".join(f"{k.expression}{' DESC' if k.descending else ''}" for k in self.keys)
+        return ", ".join(key.sql for key in self.keys)
 
 
-NEWEST_FIRST = ListOrder(
-    (OrderKey("agent_runs.created_at", descending=True), OrderKey("agent_runs.id"))
-)
+RUN_ID_KEY = OrderKey("agent_runs.id", nulls="never")
+NEWEST_FIRST = ListOrder((OrderKey("agent_runs.created_at", descending=True), RUN_ID_KEY))
 """The remote run list's order: newest first, the id breaking ties so pages are stable."""
 
 
@@ -240,15 +269,8 @@ def rank_query(where: str, run_id: str, order: ListOrder) -> str:
     for key in reversed(order.keys):
         mine = f"({key.expression})"
         theirs = f"(SELECT {key.expression} FROM agent_runs WHERE agent_runs.id = {run})"
-        if key.descending:
-            before = f"{mine} > {theirs} OR ({mine} IS NULL AND {theirs} IS NOT NULL)"
-        else:
-            before = f"{mine} < {theirs} OR ({mine} IS NOT NULL AND {theirs} IS NULL)"
-        if ahead:
-            same = f"{mine} = {theirs} OR ({mine} IS NULL AND {theirs} IS NULL)"
-            ahead = f"{before} OR (({same}) AND ({ahead}))"
-        else:
-            ahead = before
+        before = key.before(mine, theirs)
+        ahead = f"{before} OR (({key.same(mine, theirs)}) AND ({ahead}))" if ahead else before
     dql = select_query(
         where,
         [
@@ -282,19 +304,9 @@ def next_sort(current: RunSort | None, key: str) -> RunSort | None:
 
 
 def sort_order(column: RunColumn, descending: bool) -> ListOrder:
-    """ORDER BY for a column: NULLs last both ways, the run id breaking ties so pages are stable.
-
-    NULLs go last through an `IS NULL` key rather than `NULLS LAST`, which the local engine's
-    translation drops for DESC.
-    """
+    """ORDER BY for a column: NULLs last both ways, the run id breaking ties so pages are stable."""
     expression = column.sort_expression or column.expression
-    return ListOrder(
-        (
-            OrderKey(f"{expression} IS NULL"),
-            OrderKey(expression, descending),
-            OrderKey("agent_runs.id"),
-        )
-    )
+    return ListOrder((OrderKey(expression, descending, nulls="last"), RUN_ID_KEY))
 
 
 def list_order(

@@ -164,6 +164,12 @@ def value_kind(value: Any) -> str:
 _KIND_PRECEDENCE = ("number", "str", "bool", "object", "list")
 
 
+NUMBER_PATTERN = "^-?[0-9]{1,250}([.][0-9]{1,250})?([eE][-+]?[0-9]{1,3})?$"
+"""A JSON number's text: PostgreSQL's jsonb prints no exponent, the local engine may (1e-9).
+The digit limits keep a double cast in range (PostgreSQL refuses what a double cannot hold) and
+under its regex repetition cap of 255."""
+
+
 @dataclass(frozen=True)
 class MetadataField:
     """One key path found in a JSON column (agent_runs.metadata_json unless said otherwise)."""

@@ -12,16 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from docent_tui.core.dql import wrap_where
-from docent_tui.core.schema import DQLSchema, MetadataField, json_path_dql
+from docent_tui.core.schema import NUMBER_PATTERN, DQLSchema, MetadataField, json_path_dql
 
 BUCKETS = 10
 BARS = "▁▂▃▄▅▆▇█"
 
 _SCORE_PARENT = "scores"
-# A JSON number's text: PostgreSQL's jsonb prints no exponent, the local engine may (1e-9). The
-# digit limits keep the double cast in range (PostgreSQL refuses what a double cannot hold) and
-# under its regex repetition cap of 255.
-_NUMBER_PATTERN = "^-?[0-9]{1,250}([.][0-9]{1,250})?([eE][-+]?[0-9]{1,3})?$"
 
 
 def default_field(schema: DQLSchema) -> MetadataField | None:
@@ -56,7 +52,7 @@ def numeric_value_dql(field: MetadataField) -> str:
     """
     text = f"CAST({json_path_dql('agent_runs.metadata_json', field.path, text=False)} AS TEXT)"
     number = f"CAST({text} AS DOUBLE PRECISION)"
-    return f"CASE WHEN {text} ~ '{_NUMBER_PATTERN}' THEN {number} ELSE NULL END"
+    return f"CASE WHEN {text} ~ '{NUMBER_PATTERN}' THEN {number} ELSE NULL END"
 
 
 def summary_query(where: str, field: MetadataField, buckets: int = BUCKETS) -> str:
