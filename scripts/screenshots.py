@@ -67,11 +67,28 @@ async def main() -> None:
         assert view.scroll_to_address(first_tool_error_call(app.screen.run)), "no tool error"
         await pilot.pause()
         app.save_screenshot("transcript.svg", str(OUT))
+    await narrow()
     await remote()
     print(f"wrote {', '.join(str(OUT / name) for name in SHOTS)}")
 
 
-SHOTS = ("run-list.svg", "transcript.svg", "remote.svg")
+SHOTS = ("run-list.svg", "transcript.svg", "run-list-80x24.svg", "remote.svg")
+NARROW_WHERE = "metadata_json->>'model' ILIKE '%gpt%'"
+
+
+async def narrow() -> None:
+    """An 80x24 terminal: the run list alone, sorted by reward (highest first), which the
+    summary charts because the column cursor is on it."""
+    library = Library()
+    add_demo(library)
+    app = DocentApp(library, load=library.collections, where=NARROW_WHERE, filter_debounce=0.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(RunTable)
+        keys = [column.key for column in table.columns]
+        await pilot.press(*["l"] * keys.index("m:scores.reward"), "s", "s")
+        await settle(pilot)
+        app.save_screenshot("run-list-80x24.svg", str(OUT))
 # A fixed port, so the host shown in the screenshot does not change between runs.
 REMOTE_PORT = 48731
 REMOTE_WHERE = (
