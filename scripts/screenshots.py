@@ -89,6 +89,8 @@ async def narrow() -> None:
         await pilot.press(*["l"] * keys.index("m:scores.reward"), "s", "s")
         await settle(pilot)
         app.save_screenshot("run-list-80x24.svg", str(OUT))
+
+
 # A fixed port, so the host shown in the screenshot does not change between runs.
 REMOTE_PORT = 48731
 REMOTE_WHERE = (

@@ -92,6 +92,22 @@ class Backend(Protocol):
         ...
 
 
+async def rank_by_query(
+    backend: Backend,
+    collection_id: str,
+    where: str,
+    run_id: str,
+    order: ListOrder,
+    *,
+    channel: str | None = None,
+    generation: int | None = None,
+) -> int | None:
+    """`Backend.locate` for an order DQL can name: one `rank_query`."""
+    dql = rank_query(where, run_id, order)
+    result = await backend.execute(collection_id, dql, channel=channel, generation=generation)
+    return ranked_position(result.rows)
+
+
 class LocalBackend:
     """The embedded engine behind the `Backend` interface; its queries run in threads."""
 
@@ -148,9 +164,9 @@ class LocalBackend:
                 channel=channel,
                 generation=generation,
             )
-        dql = rank_query(where, run_id, order)
-        result = await self.execute(collection_id, dql, channel=channel, generation=generation)
-        return ranked_position(result.rows)
+        return await rank_by_query(
+            self, collection_id, where, run_id, order, channel=channel, generation=generation
+        )
 
     async def get_run(self, collection_id: str, run_id: str) -> dict[str, Any] | None:
         return await asyncio.to_thread(self.engine.get_run, collection_id, run_id)

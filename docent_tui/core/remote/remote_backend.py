@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from docent_tui.core.backend import BackendStatus
+from docent_tui.core.backend import BackendStatus, rank_by_query
 from docent_tui.core.dql import DQLError, QueryCancelled, validate_where_clause
 from docent_tui.core.engine import DQLResult
 from docent_tui.core.remote.cache import (
@@ -45,7 +45,7 @@ from docent_tui.core.remote.errors import (
     RemoteError,
     ServerUnavailable,
 )
-from docent_tui.core.run_list import NEWEST_FIRST, ListOrder, rank_query, ranked_position
+from docent_tui.core.run_list import NEWEST_FIRST, ListOrder
 from docent_tui.core.schema import DQLSchema, schema_from_server
 
 __all__ = [
@@ -341,9 +341,15 @@ class RemoteBackend:
         generation: int | None = None,
     ) -> int | None:
         """The run's row in the list, by one DQL query (cached like any other)."""
-        dql = rank_query(where, run_id, order or DEFAULT_ORDER)
-        result = await self.execute(collection_id, dql, channel=channel, generation=generation)
-        return ranked_position(result.rows)
+        return await rank_by_query(
+            self,
+            collection_id,
+            where,
+            run_id,
+            order or DEFAULT_ORDER,
+            channel=channel,
+            generation=generation,
+        )
 
     def _claim(self, channel: str | None, generation: int | None) -> _Ticket:
         ticket = _Ticket()
