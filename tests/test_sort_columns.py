@@ -259,3 +259,26 @@ async def test_a_remote_collection_sorts_in_its_query(docent_server: DocentTestS
         )
         counts = [dql for dql in sent if "count() AS n" in dql]
         assert counts and all("ORDER BY" not in dql for dql in counts)
+
+
+async def test_column_widths_follow_the_terminal_without_a_new_query() -> None:
+    app = demo_app()
+    async with app.run_test(size=(220, 40)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        generation, first = table.generation, table.row(0)
+        assert first is not None
+        created = str(first[keys_of(table).index("created_at") + 1])
+        full = created.replace("T", " ")[:19]  # 2026-06-02 09:00:00
+        assert full in screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        # The same table and rows, laid out again: the timestamp in its compact form.
+        assert table_of(app) is table and table.generation == generation
+        assert full not in screen_text(app)
+        assert full[5:16] in screen_text(app)  # 06-02 09:00
+        header = screen_text(app).splitlines()[table.region.y]
+        assert header.split()[0] == "run" and "created" in header
+        await pilot.resize_terminal(220, 40)
+        await settle(pilot)
+        assert full in screen_text(app) and table.generation == generation
