@@ -14,6 +14,7 @@ from docent_tui.core.library import Library
 from docent_tui.core.remote.remote_backend import DEFAULT_ORDER
 from docent_tui.core.run_list import (
     PAGE_SIZE,
+    columns_for_choices,
     default_columns,
     rank_query,
     ranked_position,
@@ -174,6 +175,25 @@ async def test_the_selection_survives_refiltering_beyond_the_first_page() -> Non
         assert table.cursor_run_id != kept
 
 
+async def test_a_kept_run_deep_in_the_list_is_scrolled_into_view_after_a_short_result() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        table.move_cursor(250)
+        await settle(pilot)
+        kept = table.cursor_run_id
+        box = app.browser.query_one(WhereBox)
+        box.value = f"agent_runs.id = '{kept}'"  # one run: the list fits, no scroll bar
+        await settle(pilot)
+        assert table.total == 1
+        box.value = ""
+        await settle(pilot)
+        assert (table.total, table.cursor_row, table.cursor_run_id) == (300, 250, kept)
+        top = int(table.scroll_offset.y)
+        assert top <= 250 < top + table.size.height - 1
+
+
 async def test_the_selection_survives_refiltering_within_the_first_page() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -228,9 +248,13 @@ def test_rank_query_counts_the_runs_ahead_in_every_column_sort() -> None:
         runs[index]["name"] = runs[6]["name"]  # equal names: the id breaks the tie
     runs[8]["metadata"]["scores"]["reward"] = "n/a"  # not a number: last, with the missing
     runs[10]["metadata"]["scores"]["reward"] = "0.25"  # reads as a number: sorted as one
+    for index, tags in enumerate([["web browsing"], ["Web Exploitation"], ["a", "B"], ["A", "b"]]):
+        runs[index]["metadata"]["tags"] = tags  # a list column: case and size decide
     engine = LocalEngine()
     engine.add_collection("c", "ranked", runs)
-    columns = default_columns(engine.introspect("c"))
+    schema = engine.introspect("c")
+    columns = [*default_columns(schema), *columns_for_choices(schema, [("tags",)])]
+    assert columns[-1].key == "m:tags"
     where = "metadata_json->>'model' <> 'nobody'"
     reward = next(column for column in columns if column.key == "m:scores.reward")
     listed = select_query(where, ["agent_runs.id"], sort_order(reward, False).sql)

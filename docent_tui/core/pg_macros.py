@@ -96,7 +96,8 @@ MACROS = [
     """CREATE OR REPLACE MACRO __pg_jsonb_size(v) AS CASE json_type(v)
         WHEN 'ARRAY' THEN json_array_length(v) WHEN 'OBJECT' THEN len(json_keys(v)) END""",
     # jsonb a <=> b as -1, 0 or 1 (NULL when either is missing), in the order above; equal
-    # strings are equal only bytewise. Arrays and objects of one size compare by their text.
+    # strings are equal only bytewise. Arrays and objects of one size compare by their text in
+    # the collation, as the last jsonb sort key does.
     """CREATE OR REPLACE MACRO __pg_jsonb_cmp_values(a, b) AS CASE
         WHEN a IS NULL OR b IS NULL THEN NULL
         WHEN __pg_jsonb_rank(a) <> __pg_jsonb_rank(b)
@@ -109,7 +110,7 @@ MACROS = [
         WHEN __pg_jsonb_size(a) IS DISTINCT FROM __pg_jsonb_size(b)
             THEN sign(__pg_jsonb_size(a) - __pg_jsonb_size(b))
         WHEN CAST(a AS VARCHAR) = CAST(b AS VARCHAR) COLLATE "binary" THEN 0
-        WHEN CAST(a AS VARCHAR) < CAST(b AS VARCHAR) COLLATE "binary" THEN -1 ELSE 1 END""",
+        WHEN CAST(a AS VARCHAR) < CAST(b AS VARCHAR) THEN -1 ELSE 1 END""",
     # Macros repeat their arguments where used: the lambda evaluates a and b once each.
     """CREATE OR REPLACE MACRO __pg_jsonb_cmp(a, b) AS
         list_transform([[a, b]], lambda p: __pg_jsonb_cmp_values(p[1], p[2]))[1]""",

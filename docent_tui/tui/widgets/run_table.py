@@ -184,9 +184,10 @@ class RunTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, total + 1)
         row = 0 if keep_run_id is None else self.row_of(keep_run_id) or 0
         row = min(row, max(total - 1, 0))
-        # Scroll before moving the cursor, so the kept row ends up in view.
+        # Scroll before moving the cursor, so the kept row ends up in view; forced, because
+        # after a result that fitted the screen, Textual allows no scrolling until next layout.
         top = 0 if row < self._visible_rows else row - self._visible_rows // 2
-        self.scroll_to(y=top, animate=False)
+        self.scroll_to(y=top, animate=False, force=True)
         self.cursor_row = row
         self.refresh()
 
@@ -344,9 +345,9 @@ class RunTable(ScrollView, can_focus=True):
     def watch_cursor_row(self, old: int, new: int) -> None:
         top = int(self.scroll_offset.y)
         if new < top:
-            self.scroll_to(y=new, animate=False)
+            self.scroll_to(y=new, animate=False, force=True)
         elif new >= top + self._visible_rows:
-            self.scroll_to(y=new - self._visible_rows + 1, animate=False)
+            self.scroll_to(y=new - self._visible_rows + 1, animate=False, force=True)
         self.refresh()
         if self.total:
             self.post_message(self.CursorMoved(new))
