@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from docent_tui.cli import add_demo
 from docent_tui.core.library import CollectionState, Library
+from docent_tui.core.run_list import PAGE_SIZE
 from docent_tui.tui.app import DocentApp
 from docent_tui.tui.pilot_support import screen_text as pilot_screen_text
 from docent_tui.tui.pilot_support import settle
@@ -370,3 +372,56 @@ async def test_runs_are_listed_while_the_collection_is_still_loading() -> None:
         assert table.total == 2_400
         assert "still loading" not in screen_text(pilot)
         assert "2,400 runs" in screen_text(pilot)
+
+
+async def test_a_run_that_moved_while_loading_is_found_again_when_loading_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docent_tui.core.backend import LocalBackend
+    from docent_tui.demo import generate_runs
+
+    gate = threading.Event()
+
+    def slow_source() -> Iterator[dict[str, Any]]:
+        runs = list(generate_runs(1_500))
+        yield from runs[:1_100]
+        gate.wait(timeout=30)
+        yield from runs[1_100:]
+
+    # Runs inserted between locating the cursor's run and reading its page shift it out of
+    # that page: here the located row is simply off by a page while the collection loads.
+    locate = LocalBackend.locate
+
+    async def shifted(self: LocalBackend, *args: Any, **kwargs: Any) -> int | None:
+        row = await locate(self, *args, **kwargs)
+        return row + PAGE_SIZE if row is not None and not gate.is_set() else row
+
+    monkeypatch.setattr(LocalBackend, "locate", shifted)
+    library = Library()
+    library.add_generated("slow-c", "slow", "generated", slow_source)
+    app = DocentApp(library, load=library.collections, filter_debounce=0.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.browser.query_one(RunTable)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if table.total:
+                break
+        assert library.collections[0].state is CollectionState.LOADING
+        table.focus()
+        table.move_cursor(150)
+        kept = table.cursor_run_id
+        await pilot.press("s")  # by run name: the run lands past the first page
+        for _ in range(200):  # not `settle`: the loading worker waits for the gate
+            await pilot.pause(0.05)
+            if table.sort is not None and table.generation == app.browser.generation:
+                break
+        assert library.collections[0].state is CollectionState.LOADING
+        assert table.sort is not None and table.cursor_run_id != kept  # not placed yet
+        gate.set()
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if library.collections[0].state is CollectionState.READY:
+                break
+        await settle(pilot)
+        assert table.total == 1_500
+        assert table.cursor_run_id == kept

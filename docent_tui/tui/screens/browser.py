@@ -137,6 +137,9 @@ class BrowserScreen(Screen[None]):
         # The collection whose list was last queried while it was still loading, and when.
         self._partial: str | None = None
         self._partial_at = 0.0
+        # (run, cursor row, table generation): a run a loading collection's answer could not
+        # place, wanted again while the cursor stays where that answer left it.
+        self._unplaced: tuple[str, int, int] | None = None
         # (collection, filter, field path) the summary was last asked to chart.
         self._charted: tuple[str, str, tuple[str, ...] | None] | None = None
         # (table generation, row) of the last J/K step, and whether its row is still loading.
@@ -333,8 +336,7 @@ class BrowserScreen(Screen[None]):
         elif self._partial == collection.id:
             self._partial = None
         where = self.query_one(WhereBox).value
-        table = self.query_one(RunTable)
-        keep = table.cursor_run_id if self._shown_collection == self.collection_id else None
+        keep = self._kept_run(self.collection_id)
         self.query_one(RunStatus).wait("filtering")
         self._query_runs(self._next_generation(), self.collection_id, where, keep)
 
@@ -456,7 +458,7 @@ class BrowserScreen(Screen[None]):
         if message.generation != self.generation:
             return
         table = self.query_one(RunTable)
-        keep = table.cursor_run_id if self._shown_collection == message.collection_id else None
+        keep = self._kept_run(message.collection_id)
         self._shown_collection = message.collection_id
         self.where_applied = message.where
         table.reset(
@@ -468,6 +470,12 @@ class BrowserScreen(Screen[None]):
             message.pages,
             sort=self._sorts.get(message.collection_id),
         )
+        # While a collection loads, runs arrive between the queries of one answer: the page
+        # read may no longer hold the run that was located. The next answer places it.
+        loading = self._partial == message.collection_id
+        self._unplaced = None
+        if keep is not None and table.cursor_run_id != keep and loading:
+            self._unplaced = (keep, table.cursor_row, table.generation)
         self._note_collection_size(message)
         if message.failure is None:
             self.query_one(FilterError).clear()
@@ -475,6 +483,19 @@ class BrowserScreen(Screen[None]):
             self._show_count(message.total)
         else:
             self._filter_failed(message.failure)
+
+    def _kept_run(self, collection_id: str) -> str | None:
+        """The run the cursor stays on across a new query of the list: the one under it, or
+        the one a loading collection's last answer could not place, if the cursor stayed."""
+        if self._shown_collection != collection_id:
+            return None
+        table = self.query_one(RunTable)
+        if self._unplaced is not None and self._unplaced[1:] == (
+            table.cursor_row,
+            table.generation,
+        ):
+            return self._unplaced[0]
+        return table.cursor_run_id
 
     @on(RunsReady)
     def _summarise_runs(self, message: RunsReady) -> None:
