@@ -23,10 +23,10 @@ from docent_tui.core.schema import DQLSchema, MetadataField
 from docent_tui.demo import generate_runs
 from docent_tui.demo.models import MODELS
 from docent_tui.tui.app import DocentApp
-from docent_tui.tui.pilot_support import settle
+from docent_tui.tui.pilot_support import send_burst, settle
 from docent_tui.tui.screens.browser import BrowserScreen
 from docent_tui.tui.widgets.run_table import RunTable
-from docent_tui.tui.widgets.where_box import WhereBox
+from docent_tui.tui.widgets.where_box import FilterError, WhereBox
 
 MODEL = "metadata_json->>'model'"
 REWARD = "metadata_json->'scores'->>'reward'"
@@ -266,3 +266,24 @@ async def test_up_and_down_move_in_the_open_menu_and_step_history_when_closed() 
         await pilot.press("down")
         assert box.value == "i"
         assert app.focused is box
+
+
+async def test_enter_applies_what_was_typed_unless_a_candidate_was_picked() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        box = box_of(pilot)
+        await pilot.press("slash", *"name IS NOT NUL")
+        await settle(pilot)
+        assert box.menu.is_open and box.menu.chosen is not None  # NULL is offered
+        await pilot.press("enter")  # nothing picked: Enter applies the text as typed
+        await settle(pilot)
+        assert box.value == "name IS NOT NUL" and not box.menu.is_open
+        assert isinstance(app.focused, RunTable)
+        assert "Unexpected token" in str(app.browser.query_one(FilterError).render())
+        # The same keys in one burst (one SSH packet) after the list, then another filter.
+        send_burst(app, "/", "ctrl+u", *"agent_runs.name LIKE 'math%' AND name IS NOT NUL", "L")
+        send_burst(app, "enter", "/", "ctrl+u", *"name IS NULL", "enter")
+        await settle(pilot)
+        assert box.value == "name IS NULL" and app.browser.where_applied == "name IS NULL"
+        assert isinstance(app.focused, RunTable)

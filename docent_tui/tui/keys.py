@@ -35,7 +35,7 @@ KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("Run list", "r", "reload: ask the server again instead of the session's cache"),
     KeyHelp("WHERE box", "enter / ↓", "back to the run list (↓ when not stepping through history)"),
     KeyHelp("WHERE box", "↑ ↓", "earlier / later filters of this collection; ↓ ends at your draft"),
-    KeyHelp("WHERE box", "tab / enter", "insert the completion: column, JSON path, keyword, value"),
+    KeyHelp("WHERE box", "tab", "insert the completion (enter too, once moved to with ↑ ↓)"),
     KeyHelp("WHERE box", "↑ ↓ (completion open)", "move in the completion list"),
     KeyHelp("WHERE box", "escape", "close the completion; else restore the last valid filter"),
     KeyHelp("Transcript", "↑ ↓ / j k", "scroll"),

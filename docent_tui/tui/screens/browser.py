@@ -823,7 +823,9 @@ class BrowserScreen(Screen[None]):
         return not (action == "focus_where" and isinstance(self.focused, Input))
 
     def action_focus_where(self) -> None:
-        self.set_focus(self.query_one(WhereBox))
+        box = self.query_one(WhereBox)
+        self.set_focus(box)
+        box.select_all()  # now, before the keys typed after `/`: typing replaces the filter
 
     def action_back(self) -> None:
         if self.query_one(RunTable).has_focus:

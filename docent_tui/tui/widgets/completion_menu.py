@@ -34,6 +34,8 @@ class CompletionMenu(OptionList):
         super().__init__(id=id)
         self.candidates: list[Candidate] = []
         self.display = False
+        self.picked = False
+        """Whether the user moved in the list since it opened: a choice Enter may accept."""
 
     @property
     def is_open(self) -> bool:
@@ -47,6 +49,7 @@ class CompletionMenu(OptionList):
             return
         self.set_options(Option(candidate_prompt(c)) for c in self.candidates)
         self.highlighted = 0
+        self.picked = False
         self.display = True
 
     def close(self) -> None:
@@ -59,6 +62,7 @@ class CompletionMenu(OptionList):
         """Highlight the candidate `step` rows down (negative: up), stopping at either end."""
         if not self.candidates:
             return
+        self.picked = True
         current = self.highlighted or 0
         self.highlighted = max(0, min(len(self.candidates) - 1, current + step))
 

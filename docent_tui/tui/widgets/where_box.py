@@ -140,7 +140,15 @@ class WhereBox(Input):
         self._quiet: str | None = None
         self._menu_cursor = 0
         self._last_value = value
-        super().__init__(value=value, placeholder=PLACEHOLDER, id=id, highlighter=SqlHighlighter())
+        # No selecting on focus: the focus event can land after keys typed in the same burst
+        # (`/` selects the filter itself, at once; see BrowserScreen.action_focus_where).
+        super().__init__(
+            value=value,
+            placeholder=PLACEHOLDER,
+            id=id,
+            highlighter=SqlHighlighter(),
+            select_on_focus=False,
+        )
         self.history = history if history is not None else QueryHistory()
         self.collection_id: str | None = None
         # While browsing: the entries being stepped through, the one shown, and the draft.
@@ -316,7 +324,10 @@ class WhereBox(Input):
         return True
 
     async def action_submit(self) -> None:
-        if not self._accept():
+        # Enter inserts a candidate only once the user moved to it: typed fast, a whole filter
+        # and Enter must apply the filter, whatever the list offers at that moment.
+        if not (self.menu.picked and self._accept()):
+            self.close_completion()
             await super().action_submit()
 
     def action_close_or_restore(self) -> None:
