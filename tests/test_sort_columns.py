@@ -282,3 +282,28 @@ async def test_column_widths_follow_the_terminal_without_a_new_query() -> None:
         await pilot.resize_terminal(220, 40)
         await settle(pilot)
         assert full in screen_text(app) and table.generation == generation
+
+
+async def test_columns_past_the_edge_are_marked_and_follow_the_column_cursor() -> None:
+    app = demo_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+
+        def header() -> str:
+            return screen_text(app).splitlines()[table.region.y]
+
+        assert header().startswith("run") and header().rstrip().endswith("›")
+        assert "accur" not in header()
+        last = len(table.columns) - 1
+        await pilot.press(*["l"] * last)
+        await settle(pilot)
+        assert header().startswith("‹") and "accur" in header()
+        assert not header().rstrip().endswith("›")
+        await pilot.press("s")  # sorts by the column now in view
+        await settle(pilot)
+        assert table.sort is not None and table.sort.key == keys_of(table)[last]
+        assert "▲" in header()
+        await pilot.press(*["h"] * last)
+        await settle(pilot)
+        assert header().startswith("run")

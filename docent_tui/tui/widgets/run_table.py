@@ -150,6 +150,8 @@ class RunTable(ScrollView, can_focus=True):
         self._requested: set[int] = set()
         self._natural_widths: list[int] = []
         self._widths_for: tuple[int, list[int]] = (-1, [])
+        # The first column shown when they do not all fit (see `_window`).
+        self._first_column = 0
 
     # -- data --------------------------------------------------------------------------------
 
@@ -272,21 +274,51 @@ class RunTable(ScrollView, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------------------
 
-    def _cells(self, texts: list[str], widths: list[int], style: Style) -> list[Segment]:
-        segments: list[Segment] = []
+    def _window(self, available: int) -> range:
+        """The columns shown: all when they fit, else a run of them holding the column cursor,
+        one cell kept at each end whose columns are cut off for a marker (‹ ›)."""
+        widths = self._column_widths(available)
+        count = len(widths)
+
+        def fits(first: int, last: int) -> bool:
+            markers = (first > 0) + (last < count - 1)
+            used = sum(widths[first : last + 1]) + _COLUMN_GAP * (last - first) + markers
+            return used <= available
+
+        if count == 0 or fits(0, count - 1):
+            self._first_column = 0
+            return range(count)
+        cursor = min(self.cursor_column, count - 1)
+        first = min(self._first_column, cursor)
+        while True:
+            last = first
+            while last + 1 < count and fits(first, last + 1):
+                last += 1
+            if cursor <= last or first == cursor:
+                break
+            first += 1
+        self._first_column = first
+        return range(first, last + 1)
+
+    def _cells(
+        self, texts: Sequence[str], widths: list[int], shown: range, style: Style
+    ) -> list[Segment]:
+        """The shown columns' cells, after a blank for the left marker when there is one."""
+        segments = [Segment(" ", style)] if shown.start > 0 else []
         gap = " " * _COLUMN_GAP
-        for index, (text, width) in enumerate(zip(texts, widths, strict=False)):
-            if index:
+        for index in shown:
+            if index > shown.start:
                 segments.append(Segment(gap, style))
-            segments.append(Segment(fit_cell(text, width), style))
+            segments.append(Segment(fit_cell(texts[index], widths[index]), style))
         return segments
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         widths = self._column_widths(width)
+        shown = self._window(width)
         base = self.rich_style
         if y == 0:
-            return self._header_line(widths, width)
+            return self._header_line(widths, shown, width)
         index = int(self.scroll_offset.y) + y - 1
         if index >= self.total:
             return Strip.blank(width, base)
@@ -302,7 +334,8 @@ class RunTable(ScrollView, can_focus=True):
         else:
             style = base
         texts = [format_cell(value) for value in row[1 : len(self.columns) + 1]]
-        return Strip(self._cells(texts, widths, style)).extend_cell_length(width, style)
+        strip = Strip(self._cells(texts, widths, shown, style))
+        return strip.crop(0, width).extend_cell_length(width, style)
 
     def header_titles(self, widths: Sequence[int] | None = None) -> list[str]:
         """Column titles, the sorted one marked ▲ (ascending) or ▼ (descending)."""
@@ -316,19 +349,24 @@ class RunTable(ScrollView, can_focus=True):
             titles.append(title)
         return titles
 
-    def _header_line(self, widths: list[int], width: int) -> Strip:
+    def _header_line(self, widths: list[int], shown: range, width: int) -> Strip:
+        """The titles, the column cursor's highlighted; ‹ and › where columns are cut off."""
         style = self.rich_style + self.get_component_rich_style("run-table--header")
         cursor = style + self.get_component_rich_style("run-table--header-cursor")
-        segments: list[Segment] = []
+        titles = self.header_titles(widths)
+        segments = [Segment("‹", style)] if shown.start > 0 else []
         gap = " " * _COLUMN_GAP
-        for index, (title, cells) in enumerate(
-            zip(self.header_titles(widths), widths, strict=False)
-        ):
-            if index:
+        for index in shown:
+            if index > shown.start:
                 segments.append(Segment(gap, style))
             on_cursor = index == self.cursor_column
-            segments.append(Segment(fit_cell(title, cells), cursor if on_cursor else style))
-        return Strip(segments).extend_cell_length(width, style)
+            segments.append(
+                Segment(fit_cell(titles[index], widths[index]), cursor if on_cursor else style)
+            )
+        line = Strip(segments).crop(0, width).extend_cell_length(width, style)
+        if shown.stop < len(self.columns):
+            line = Strip.join([line.crop(0, width - 1), Strip([Segment("›", style)])])
+        return line
 
     def _want(self, page: int) -> None:
         if page in self._requested:
