@@ -146,3 +146,8 @@ def test_the_memory_budget_comes_from_the_environment_when_set() -> None:
     assert memory_budget({"DOCENT_TUI_MEMORY": "1.5GiB"}) == "1.5GiB"
     with pytest.raises(ValueError, match="is not a size such as 512MB"):
         memory_budget({"DOCENT_TUI_MEMORY": "lots"})
+    for small in ("0MB", "1KB", "63.9MB", "60MiB"):
+        with pytest.raises(ValueError, match="is below the 64MB the local engine needs"):
+            memory_budget({"DOCENT_TUI_MEMORY": small})
+    assert memory_budget({"DOCENT_TUI_MEMORY": "64MB"}) == "64MB"
+    assert memory_budget({"DOCENT_TUI_MEMORY": "2gb"}) == "2gb"

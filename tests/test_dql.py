@@ -449,7 +449,7 @@ def test_where_box_parse_error_is_relative_to_the_box() -> None:
     error = where_error("metadata_json->>'model' = 'x' AND")
     assert error.position == 30
     assert error.message == (
-        "Required keyword: 'expression' missing for <class 'sqlglot.expressions.And'>. "
+        "Incomplete filter: something must follow 'AND'. "
         "Line 1, Col: 33.\n  metadata_json->>'model' = 'x' \x1b[4mAND\x1b[0m"
     )
     assert WHERE_PREFIX not in error.message
@@ -477,7 +477,8 @@ def test_where_box_unterminated_string() -> None:
         ("count(*) > 1", STAR_MESSAGE, 6),
         (
             "id IN (SELECT agent_run_id FROM transcripts)",
-            "Column 'agent_run_id' is not a valid column for table 'agent_runs'.",
+            "Column 'agent_run_id' is not a valid column for table 'agent_runs'. In a subquery, "
+            "qualify each column: transcripts.agent_run_id.",
             14,
         ),
         (
@@ -499,3 +500,33 @@ def test_where_box_validation_errors_use_server_wording(
 def test_wrap_where_survives_or_and_comments() -> None:
     assert wrap_where(" a = 1 OR b = 2 ") == "(a = 1 OR b = 2)"
     assert wrap_where("a = 1 -- note") == "(a = 1 -- note\n)"
+
+
+@pytest.mark.parametrize(
+    ("where", "kind"),
+    [
+        ("CAST(metadata_json->'scores'->>'reward' AS DOUBLE PRECISION)", "double precision"),
+        ("1", "integer"),
+        ("(2.5)", "numeric"),
+        ("metadata_json->'scores'", "jsonb"),
+        ("metadata_json->>'model'", "text"),
+    ],
+)
+def test_where_box_that_is_a_value_says_to_compare_it(where: str, kind: str) -> None:
+    error = where_error(where)
+    assert error.message == (
+        "The filter must be a condition, true or false for each run; this is a value of "
+        f"type {kind}: compare it, as in … < 0.5 or … = 'x'."
+    )
+    assert error.position == 0
+    validate_where_clause(f"{where} IS NOT NULL")  # compared, it is a condition
+
+
+@pytest.mark.parametrize(
+    ("where", "follows"), [("scores.", "."), ("metadata_json->>", "->>"), ("name = ", "=")]
+)
+def test_where_box_that_is_incomplete_says_so(where: str, follows: str) -> None:
+    error = where_error(where)
+    assert error.message.startswith(f"Incomplete filter: something must follow {follows!r}.")
+    assert "sqlglot" not in error.message
+    assert error.position == where.rindex(follows)

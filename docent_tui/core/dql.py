@@ -478,11 +478,14 @@ def _box_parse_error(exc: ParseError, where: str) -> DQLError:
         col = max(col - len(WHERE_PREFIX), len(highlight), 1)
     start = where[max(0, position - 100) : position]
     end = where[position + len(highlight) : position + len(highlight) + 100]
-    message = (
-        f"{first.get('description')}. Line {line}, Col: {col}.\n"
-        f"  {start}\033[4m{highlight}\033[0m{end}"
-    )
+    description = str(first.get("description"))
+    if _MISSING_PART.match(description):  # sqlglot names its own classes: say it plainly
+        description = f"Incomplete filter: something must follow {highlight.strip()!r}"
+    message = f"{description}. Line {line}, Col: {col}.\n  {start}\033[4m{highlight}\033[0m{end}"
     return DQLError(message, position)
+
+
+_MISSING_PART = re.compile(r"Required keyword: '\w+' missing for <class 'sqlglot\.")
 
 
 def validate_where_clause(where: str, *, rules: bool = True) -> None:
@@ -508,8 +511,35 @@ def validate_where_clause(where: str, *, rules: bool = True) -> None:
         statement.args.get(key) for key in ("order", "limit", "offset", "group", "having")
     ):
         raise DQLError("The filter is only the condition after WHERE.")
+    where_clause = statement.args.get("where") if isinstance(statement, exp.Select) else None
+    if isinstance(where_clause, exp.Where):
+        _check_condition(where_clause.this)
     if rules:
-        validate_statement(statement, -len(WHERE_PREFIX))
+        try:
+            validate_statement(statement, -len(WHERE_PREFIX))
+        except DQLError as error:
+            # The server's wording blames the outer table for a subquery's unqualified column.
+            if "is not a valid column for table" in error.message and statement.find(exp.Subquery):
+                hint = " In a subquery, qualify each column: transcripts.agent_run_id."
+                raise DQLError(error.message + hint, error.position) from None
+            raise
+
+
+def _check_condition(condition: exp.Expression) -> None:
+    """Refuse a box whose whole text is a value rather than a condition (`CAST(x AS ...)`).
+
+    The server would say `argument of AND must be type boolean`, naming an AND the user never
+    wrote (its collection filter's): this says what to do instead.
+    """
+    from docent_tui.core.pg_types import non_boolean_type  # pg_types builds on this module
+
+    kind = non_boolean_type(condition)
+    if kind is not None:
+        raise DQLError(
+            f"The filter must be a condition, true or false for each run; this is a value of "
+            f"type {kind}: compare it, as in … < 0.5 or … = 'x'.",
+            0,
+        )
 
 
 def wrap_where(where: str) -> str:

@@ -64,7 +64,9 @@ __all__ = [
 DISK_MEMORY_LIMIT = "128MB"
 MEMORY_VARIABLE = "DOCENT_TUI_MEMORY"
 """The environment variable that sets another memory budget for the on-disk engine."""
-_MEMORY_SIZE = re.compile(r"[0-9]+(\.[0-9]+)?\s*[KMGT]i?B", re.IGNORECASE)
+_MEMORY_SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
+_MIN_MEMORY = 64_000_000
+"""Bytes below which loading fails: a batch of runs and DuckDB's own needs must fit."""
 _BATCH_RUNS = 1_000
 _BATCH_BYTES = 16 * 1024 * 1024
 _CANCEL_WAIT_S = 2.0
@@ -197,8 +199,13 @@ def memory_budget(environ: Mapping[str, str] = os.environ) -> str:
     value = environ.get(MEMORY_VARIABLE, "").strip()
     if not value:
         return DISK_MEMORY_LIMIT
-    if not _MEMORY_SIZE.fullmatch(value):
+    size = _MEMORY_SIZE.fullmatch(value)
+    if not size:
         raise ValueError(f"{MEMORY_VARIABLE}={value!r} is not a size such as 512MB")
+    number, unit, binary = size.groups()
+    scale = (1024 if binary else 1000) ** ("KMGT".index(unit.upper()) + 1)
+    if float(number) * scale < _MIN_MEMORY:
+        raise ValueError(f"{MEMORY_VARIABLE}={value!r} is below the 64MB the local engine needs")
     return value
 
 
@@ -430,6 +437,9 @@ def _clean_error(message: str) -> str:
             "The local engine ran out of memory for this query: narrow it with a WHERE clause "
             "or a LIMIT, or select fewer or smaller columns."
         )
+    if "clause cannot contain aggregates" in message:
+        clause = message.split(" clause cannot", 1)[0].rsplit(" ", 1)[-1]
+        return f"aggregate functions are not allowed in {clause}"
     if "Division by zero" in message:
         return "division by zero"
     if "Malformed JSON" in message:

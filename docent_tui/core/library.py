@@ -221,6 +221,7 @@ class Library:
             )
         except Exception as error:  # one collection's failure must not take down the app
             collection.state = CollectionState.FAILED
-            collection.error = f"could not load: {error}"
+            lines = str(error).strip().splitlines()  # DuckDB adds lines of advice to its own
+            collection.error = lines[0] if lines else type(error).__name__
             return
         collection.state = CollectionState.READY

@@ -216,19 +216,22 @@ def check_boolean_arguments(root: exp.Expression) -> None:
     for child in root.iter_expressions():
         check_boolean_arguments(child)
     for clause, condition in _conditions(root):
-        kind = pg_type(condition)
-        if (
-            kind is None
-            or kind == "bool"
-            or (isinstance(condition, exp.Literal) and kind == "text")
-        ):
-            continue
-        if kind == "text" and isinstance(condition, exp.Column):
-            continue
-        name = _TYPE_NAMES.get(kind, kind)
-        if kind == "int" and isinstance(condition, _BIGINT_RESULT):
-            name = "bigint"
-        raise DQLError(f"argument of {clause} must be type boolean, not type {name}")
+        name = non_boolean_type(condition)
+        if name is not None:
+            raise DQLError(f"argument of {clause} must be type boolean, not type {name}")
+
+
+def non_boolean_type(condition: exp.Expression) -> str | None:
+    """PostgreSQL's name of the condition's type when it is known and not boolean, else None."""
+    condition = _bare(condition)
+    kind = pg_type(condition)
+    if kind is None or kind == "bool" or (isinstance(condition, exp.Literal) and kind == "text"):
+        return None
+    if kind == "text" and isinstance(condition, exp.Column):
+        return None
+    if kind == "int" and isinstance(condition, _BIGINT_RESULT):
+        return "bigint"
+    return _TYPE_NAMES.get(kind, kind)
 
 
 def _conditions(node: exp.Expression) -> list[tuple[str, exp.Expression]]:

@@ -100,3 +100,4 @@ CASE WHEN 1 THEN true ELSE false END
 'true'
 metadata_json->'scores'->'reward' >= metadata_json->'scores'->'accuracy'
 metadata_json->'model' < metadata_json->'task'
+count() > 0
