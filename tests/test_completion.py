@@ -145,6 +145,8 @@ def test_values_are_quoted_as_sql_literals_and_filtered_by_the_typed_part() -> N
     assert sql_literal("it's") == "'it''s'"
     everything = value_candidates(at_end(f"{MODEL} ILIKE '%"), rows)
     assert len(everything) == 3
+    counted = value_candidates(at_end(f"{MODEL} = 'z"), [["zeta", 21_495], ["zed", 1]])
+    assert [c.detail for c in counted] == ["21,495 runs", "1 run"]
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +225,8 @@ async def test_tab_inserts_a_path_then_values_complete_the_literal() -> None:
         assert app.focused is box
         assert not box.menu.is_open
         await settle(pilot)
-        assert app.screen.query_one(RunTable).total == int(second.detail.split()[0])
+        count = int(second.detail.split()[0].replace(",", ""))
+        assert app.screen.query_one(RunTable).total == count
         await pilot.press("enter")  # closed: applies and goes to the list
         assert isinstance(app.focused, RunTable)
 

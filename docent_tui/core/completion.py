@@ -226,7 +226,7 @@ def value_candidates(completion: Completion, rows: Iterable[Sequence[Any]]) -> l
         if typed not in lowered:
             continue
         count = row[1] if len(row) > 1 else None
-        detail = f"{count} runs" if count is not None else ""
+        detail = _runs(count) if count is not None else ""
         candidate = Candidate(
             sql_literal(value), completion.start, completion.end, value, "value", detail
         )
@@ -244,3 +244,12 @@ __all__ = [
     "value_candidates",
     "value_query",
 ]
+
+
+def _runs(count: Any) -> str:
+    """`21,495 runs`: a value's count as the server or engine gave it (a number, or its text)."""
+    try:
+        number = int(count)
+    except (TypeError, ValueError):
+        return f"{count} runs"
+    return f"{number:,} run{'s' if number != 1 else ''}"
