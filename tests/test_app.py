@@ -363,6 +363,11 @@ async def test_runs_are_listed_while_the_collection_is_still_loading() -> None:
         assert library.collections[0].state is CollectionState.LOADING
         assert table.total == 1_000
         assert "still loading" in screen_text(pilot)
+        # The summary's line is held while loading, so the list does not move when it comes.
+        summary = app.browser.query_one(RunSummary)
+        assert summary.display and summary.distribution is None
+        assert "chart follows once loading completes" in screen_text(pilot)
+        top = table.region.y
         gate.set()
         for _ in range(200):
             await pilot.pause(0.05)
@@ -372,6 +377,7 @@ async def test_runs_are_listed_while_the_collection_is_still_loading() -> None:
         assert table.total == 2_400
         assert "still loading" not in screen_text(pilot)
         assert "2,400 runs" in screen_text(pilot)
+        assert summary.distribution is not None and table.region.y == top
 
 
 async def test_a_run_that_moved_while_loading_is_found_again_when_loading_ends(

@@ -506,7 +506,7 @@ class BrowserScreen(Screen[None]):
         if message.generation != self.generation:
             return
         if self._partial == message.collection_id:
-            self.query_one(RunSummary).hide()
+            self.query_one(RunSummary).wait("the score chart follows once loading completes")
         else:
             self._query_summary(message.generation, message.collection_id, message.where)
 

@@ -22,6 +22,14 @@ class RunSummary(Static):
         """Draw the distribution (labels come from metadata keys: never markup)."""
         self.distribution = distribution
         self.update(Text(summary_text(distribution)))
+        self.remove_class("-waiting")
+        self.display = True
+
+    def wait(self, note: str) -> None:
+        """Hold the line with a note until there is a chart, so the list below stays put."""
+        self.distribution = None
+        self.update(Text(note))
+        self.add_class("-waiting")
         self.display = True
 
     def hide(self) -> None:
