@@ -18,7 +18,7 @@ from docent_tui.demo import DEMO_COLLECTION_ID
 from docent_tui.tui.app import DocentApp
 from docent_tui.tui.pilot_support import screen_text, settle
 from docent_tui.tui.screens.columns import ColumnsScreen
-from docent_tui.tui.widgets.run_table import RunTable
+from docent_tui.tui.widgets.run_table import RunTable, fit_cell
 from docent_tui.tui.widgets.where_box import WhereBox
 from tests.docent_server import REMOTE_COLLECTION_ID, DocentTestServer
 from tests.test_app_remote import make_app as make_remote_app
@@ -259,6 +259,14 @@ async def test_a_remote_collection_sorts_in_its_query(docent_server: DocentTestS
         )
         counts = [dql for dql in sent if "count() AS n" in dql]
         assert counts and all("ORDER BY" not in dql for dql in counts)
+
+
+def test_a_cut_cell_keeps_the_part_that_differs_between_rows() -> None:
+    assert fit_cell("openai/gpt-4o", 8) == "…gpt-4o "
+    assert fit_cell("inspect_evals/swe_bench_verified", 12) == "…swe_bench_…"
+    assert fit_cell("2026-06-02 09:02:11", 12) == "06-02 09:02 "
+    assert fit_cell("a long sentence / with a slash", 10) == "a long se…"
+    assert fit_cell("short", 8) == "short   "
 
 
 async def test_column_widths_follow_the_terminal_without_a_new_query() -> None:

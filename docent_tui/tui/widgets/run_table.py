@@ -57,7 +57,11 @@ def _json_cell(value: list[Any] | dict[str, Any]) -> str:
 
 
 def fit_cell(text: str, width: int) -> str:
-    """Pad or cut `text` to `width` cells; `namespace/name` keeps its name (`…gpt-4o`)."""
+    """Pad or cut `text` to `width` cells; `namespace/name` keeps its name (`…gpt-4o`).
+
+    The namespace is usually shared by every row, so a name too long for the cell is cut at
+    its end (`…swe_bench_ve…`) rather than showing the same namespace on every row.
+    """
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     if width <= 1:
@@ -65,8 +69,11 @@ def fit_cell(text: str, width: int) -> str:
     if _is_timestamp(text) and width >= 11:
         return set_cell_size(text[5:16], width)
     head, slash, tail = text.partition("/")
-    if head and slash and "/" not in tail and " " not in text and 3 <= cell_len(tail) < width:
-        return set_cell_size("…" + tail, width)
+    if head and slash and "/" not in tail and " " not in text and cell_len(tail) >= 3:
+        if cell_len(tail) < width:
+            return set_cell_size("…" + tail, width)
+        if width >= 6:
+            return "…" + set_cell_size(tail, width - 2) + "…"
     return set_cell_size(text, width - 1) + "…"
 
 
