@@ -147,6 +147,9 @@ def test_values_are_quoted_as_sql_literals_and_filtered_by_the_typed_part() -> N
     assert len(everything) == 3
     counted = value_candidates(at_end(f"{MODEL} = 'z"), [["zeta", 21_495], ["zed", 1]])
     assert [c.detail for c in counted] == ["21,495 runs", "1 run"]
+    spaced = value_candidates(at_end(f"{MODEL} = 'g"), [["gpt-4", 9], ["gpt-4 ", 8], [" gpt", 7]])
+    assert [c.label for c in spaced] == ["gpt-4", "'gpt-4 '", "' gpt'"]
+    assert [c.text for c in spaced] == ["'gpt-4'", "'gpt-4 '", "' gpt'"]
 
 
 @pytest.fixture(scope="module")
@@ -247,6 +250,39 @@ async def test_escape_closes_the_menu_then_restores_the_last_valid_filter() -> N
         await pilot.press("escape")
         assert isinstance(app.focused, RunTable)
         assert box.value.strip() == "name IS NOT NULL"  # the last filter that ran without error
+
+
+def footer_keys(pilot: Pilot[None]) -> dict[str, str]:
+    """What the footer shows: each shown key's display and description."""
+    shown = pilot.app.screen.active_bindings.values()
+    return {
+        active.binding.key_display or active.binding.key: active.binding.description
+        for active in shown
+        if active.binding.show
+    }
+
+
+async def test_the_footer_names_what_the_keys_do_with_the_menu_open_and_closed() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        box = box_of(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        closed = footer_keys(pilot)
+        assert closed["↑↓"] == "History"
+        assert closed["escape"] == "Restore last valid filter"
+        assert "tab" not in closed
+        await pilot.press(*"metadata_json->>'mo")
+        await settle(pilot)
+        assert box.menu.is_open
+        opened = footer_keys(pilot)
+        assert opened["↑↓"] == "Choose"
+        assert opened["tab"] == "Complete"
+        assert opened["escape"] == "Close list"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert footer_keys(pilot)["escape"] == "Restore last valid filter"
 
 
 async def test_up_and_down_move_in_the_open_menu_and_step_history_when_closed() -> None:

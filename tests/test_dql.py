@@ -464,8 +464,17 @@ def test_where_box_parse_error_on_a_later_line() -> None:
 
 def test_where_box_unterminated_string() -> None:
     error = where_error("name = 'abc")
-    assert error.message.startswith("Error tokenizing")
+    assert error.message == (
+        "Unclosed quote: the string that starts at line 1, column 8 needs a closing '"
+    )
     assert error.position == 7
+
+
+def test_where_box_unterminated_quoted_name_on_a_later_line() -> None:
+    error = where_error("name IS NULL\n  AND \"metadata_json = 'a'")
+    assert error.message.startswith("Unclosed quote: the quoted name that starts at line 2, col")
+    assert 'column 7 needs a closing "' in error.message
+    assert error.position == len("name IS NULL\n  AND ")
 
 
 @pytest.mark.parametrize(

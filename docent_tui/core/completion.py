@@ -227,8 +227,10 @@ def value_candidates(completion: Completion, rows: Iterable[Sequence[Any]]) -> l
             continue
         count = row[1] if len(row) > 1 else None
         detail = _runs(count) if count is not None else ""
+        # Spaces at either end would be invisible in the menu: show those values quoted.
+        label = value if value and value.strip() == value else sql_literal(value)
         candidate = Candidate(
-            sql_literal(value), completion.start, completion.end, value, "value", detail
+            sql_literal(value), completion.start, completion.end, label, "value", detail
         )
         (first if lowered.startswith(typed) else rest).append(candidate)
     return first + rest

@@ -186,7 +186,16 @@ def _parse_error(exc: ParseError, text: str, shift: int) -> DQLError:
 def _token_error(exc: TokenError, text: str, shift: int) -> DQLError:
     # sqlglot reports no position for tokenizer errors; an unterminated quote is the usual cause.
     quote = _unterminated_quote(text)
-    return DQLError(str(exc), None if quote is None else quote + shift)
+    if quote is None:
+        return DQLError(str(exc))
+    line = text.count("\n", 0, quote) + 1
+    column = quote - (text.rfind("\n", 0, quote) + 1) + 1
+    what = "string" if text[quote] == "'" else "quoted name"
+    message = (
+        f"Unclosed quote: the {what} that starts at line {line}, column {column} "
+        f"needs a closing {text[quote]}"
+    )
+    return DQLError(message, quote + shift)
 
 
 def _unterminated_quote(text: str) -> int | None:

@@ -50,11 +50,14 @@ class CompletionMenu(OptionList):
         self.set_options(Option(candidate_prompt(c)) for c in self.candidates)
         self.highlighted = 0
         self.picked = False
-        self.display = True
+        if not self.display:
+            self.display = True
+            self.refresh_bindings()  # the footer names what ↑↓, tab and escape do now
 
     def close(self) -> None:
         if self.display:
             self.display = False
+            self.refresh_bindings()
         self.candidates = []
         self.clear_options()
 

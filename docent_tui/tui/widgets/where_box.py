@@ -106,16 +106,26 @@ class SqlHighlighter(Highlighter):
             text.plain = safe
 
 
+# Actions that work on the completion list, and those that take the same keys when it is closed.
+_MENU_ACTIONS = frozenset({"complete", "menu_move", "close_menu"})
+_CLOSED_MENU_ACTIONS = frozenset({"history_older", "history_newer", "restore"})
+
+
 class WhereBox(Input):
     """An Input that hands focus back to the run list, optionally restoring the shown filter,
     steps through the collection's earlier filters with Up and Down, and completes columns,
     metadata paths, keywords and common values in a dropdown while typing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "history_older", "Earlier filter", show=False),
+        # One key, two bindings: `check_action` enables the menu's while it is open, so the
+        # footer names what the key does now.
+        Binding("tab", "complete", "Complete"),
+        Binding("up", "menu_move(-1)", "Choose", key_display="↑↓"),
+        Binding("down", "menu_move(1)", "Next candidate", show=False),
+        Binding("escape", "close_menu", "Close list"),
+        Binding("up", "history_older", "History", key_display="↑↓"),
         Binding("down", "history_newer", "Later filter, then the run list", show=False),
-        Binding("escape", "close_or_restore", "Restore last valid filter", show=False),
-        Binding("tab", "complete", "Complete", show=False),
+        Binding("escape", "restore", "Restore last valid filter"),
     ]
 
     class Leave(Message):
@@ -305,9 +315,20 @@ class WhereBox(Input):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Tab completes only while the menu is open; otherwise it moves focus as everywhere.
-        if action == "complete":
+        if action in _MENU_ACTIONS:
             return self.menu.is_open
+        if action in _CLOSED_MENU_ACTIONS:
+            return not self.menu.is_open
         return super().check_action(action, parameters)
+
+    def action_menu_move(self, step: int) -> None:
+        self.menu.move(step)
+
+    def action_close_menu(self) -> None:
+        self.close_completion()
+
+    def action_restore(self) -> None:
+        self.action_leave(True)
 
     def action_complete(self) -> None:
         self._accept()
@@ -330,18 +351,9 @@ class WhereBox(Input):
             self.close_completion()
             await super().action_submit()
 
-    def action_close_or_restore(self) -> None:
-        if self.menu.is_open:
-            self.close_completion()
-        else:
-            self.action_leave(True)
-
     # -- history ---------------------------------------------------------------------------
 
     def action_history_older(self) -> None:
-        if self.menu.is_open:
-            self.menu.move(-1)
-            return
         if not self.browsing:
             if self.collection_id is None:
                 return
@@ -356,9 +368,6 @@ class WhereBox(Input):
         self._show(self._browsed[step])
 
     def action_history_newer(self) -> None:
-        if self.menu.is_open:
-            self.menu.move(1)
-            return
         if not self.browsing or self._index is None:
             self._stop_browsing()
             self.action_leave()
