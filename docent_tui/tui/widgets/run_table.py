@@ -413,15 +413,14 @@ class RunTable(ScrollView, can_focus=True):
     def watch_cursor_column(self) -> None:
         self.refresh()
         if self.cursor_column < len(self.columns):
-            self.post_message(self.ColumnMoved(self.columns[self.cursor_column].path))
+            self.post_message(self.ColumnMoved(self.cursor_path))
 
     @property
     def cursor_path(self) -> tuple[str, ...] | None:
         """The metadata path of the column under the column cursor (None: a run column)."""
-        on_column = (
-            self.columns[self.cursor_column] if self.cursor_column < len(self.columns) else None
-        )
-        return on_column.path if on_column is not None else None
+        if self.cursor_column < len(self.columns):
+            return self.columns[self.cursor_column].path
+        return None
 
     def action_column(self, delta: int) -> None:
         if self.columns:
