@@ -314,7 +314,7 @@ class WhereBox(Input):
         await super()._on_key(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Tab completes only while the menu is open; otherwise it moves focus as everywhere.
+        # With the list closed, ↑↓ step through history, escape restores and tab moves focus.
         if action in _MENU_ACTIONS:
             return self.menu.is_open
         if action in _CLOSED_MENU_ACTIONS:
