@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -340,19 +340,23 @@ async def test_a_failed_collection_shows_no_chart_of_the_one_before() -> None:
         assert "runs with a value" not in screen_text(pilot)
 
 
-async def test_runs_are_listed_while_the_collection_is_still_loading() -> None:
+def gated_runs(count: int, gate: threading.Event) -> Callable[[], Iterator[dict[str, Any]]]:
+    """A source of `count` demo runs that stops after the engine's first batch until `gate`."""
     from docent_tui.demo import generate_runs
 
-    gate = threading.Event()
-
-    def slow_source() -> Iterator[dict[str, Any]]:
-        runs = list(generate_runs(2_400))
+    def source() -> Iterator[dict[str, Any]]:
+        runs = list(generate_runs(count))
         yield from runs[:1_100]  # past the engine's first batch, so those are stored
         gate.wait(timeout=30)
         yield from runs[1_100:]
 
+    return source
+
+
+async def test_runs_are_listed_while_the_collection_is_still_loading() -> None:
+    gate = threading.Event()
     library = Library()
-    library.add_generated("slow-c", "slow", "generated", slow_source)
+    library.add_generated("slow-c", "slow", "generated", gated_runs(2_400, gate))
     app = DocentApp(library, load=library.collections, filter_debounce=0.0)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.browser.query_one(RunTable)
@@ -384,16 +388,8 @@ async def test_a_run_that_moved_while_loading_is_found_again_when_loading_ends(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from docent_tui.core.backend import LocalBackend
-    from docent_tui.demo import generate_runs
 
     gate = threading.Event()
-
-    def slow_source() -> Iterator[dict[str, Any]]:
-        runs = list(generate_runs(1_500))
-        yield from runs[:1_100]
-        gate.wait(timeout=30)
-        yield from runs[1_100:]
-
     # Runs inserted between locating the cursor's run and reading its page shift it out of
     # that page: here the located row is simply off by a page while the collection loads.
     locate = LocalBackend.locate
@@ -404,7 +400,7 @@ async def test_a_run_that_moved_while_loading_is_found_again_when_loading_ends(
 
     monkeypatch.setattr(LocalBackend, "locate", shifted)
     library = Library()
-    library.add_generated("slow-c", "slow", "generated", slow_source)
+    library.add_generated("slow-c", "slow", "generated", gated_runs(1_500, gate))
     app = DocentApp(library, load=library.collections, filter_debounce=0.0)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.browser.query_one(RunTable)
