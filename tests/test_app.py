@@ -340,6 +340,14 @@ async def test_a_failed_collection_shows_no_chart_of_the_one_before() -> None:
         assert "runs with a value" not in screen_text(pilot)
 
 
+async def wait_until(pilot: Pilot[None], condition: Callable[[], object]) -> None:
+    """Let the app run until `condition` holds (at most 10 s): loading workers run in threads."""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if condition():
+            return
+
+
 def gated_runs(count: int, gate: threading.Event) -> Callable[[], Iterator[dict[str, Any]]]:
     """A source of `count` demo runs that stops after the engine's first batch until `gate`."""
     from docent_tui.demo import generate_runs
@@ -360,10 +368,7 @@ async def test_runs_are_listed_while_the_collection_is_still_loading() -> None:
     app = DocentApp(library, load=library.collections, filter_debounce=0.0)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.browser.query_one(RunTable)
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if table.total:
-                break
+        await wait_until(pilot, lambda: table.total)
         assert library.collections[0].state is CollectionState.LOADING
         assert table.total == 1_000
         assert "still loading" in screen_text(pilot)
@@ -373,10 +378,7 @@ async def test_runs_are_listed_while_the_collection_is_still_loading() -> None:
         assert "chart follows once loading completes" in screen_text(pilot)
         top = table.region.y
         gate.set()
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if library.collections[0].state is CollectionState.READY:
-                break
+        await wait_until(pilot, lambda: library.collections[0].state is CollectionState.READY)
         await settle(pilot)
         assert table.total == 2_400
         assert "still loading" not in screen_text(pilot)
@@ -404,26 +406,19 @@ async def test_a_run_that_moved_while_loading_is_found_again_when_loading_ends(
     app = DocentApp(library, load=library.collections, filter_debounce=0.0)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.browser.query_one(RunTable)
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if table.total:
-                break
+        await wait_until(pilot, lambda: table.total)
         assert library.collections[0].state is CollectionState.LOADING
         table.focus()
         table.move_cursor(150)
         kept = table.cursor_run_id
         await pilot.press("s")  # by run name: the run lands past the first page
-        for _ in range(200):  # not `settle`: the loading worker waits for the gate
-            await pilot.pause(0.05)
-            if table.sort is not None and table.generation == app.browser.generation:
-                break
+        await wait_until(
+            pilot, lambda: table.sort is not None and table.generation == app.browser.generation
+        )  # not `settle`: the loading worker waits for the gate
         assert library.collections[0].state is CollectionState.LOADING
         assert table.sort is not None and table.cursor_run_id != kept  # not placed yet
         gate.set()
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if library.collections[0].state is CollectionState.READY:
-                break
+        await wait_until(pilot, lambda: library.collections[0].state is CollectionState.READY)
         await settle(pilot)
         assert table.total == 1_500
         assert table.cursor_run_id == kept
